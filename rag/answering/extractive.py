@@ -1,0 +1,146 @@
+"""The default answerer: quote the best supporting sentence(s) verbatim; no generative model.
+
+For questions that ask for a date, period or quantity it leads with the short span taken
+from the quote, and abstains when the evidence holds no such value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.schema import Retrieved
+from rag.text import normalize
+
+AR_MONTHS = {
+    "يناير": "January", "فبراير": "February", "مارس": "March", "ابريل": "April", "مايو": "May",
+    "يونيو": "June", "يوليو": "July", "اغسطس": "August", "سبتمبر": "September", "اكتوبر": "October",
+    "نوفمبر": "November", "ديسمبر": "December",
+}
+_MONTH_ALT = "|".join(["يناير", "فبراير", "مارس", "أبريل", "إبريل", "ابريل", "مايو", "يونيو", "يوليو", "أغسطس",
+                       "اغسطس", "سبتمبر", "أكتوبر", "اكتوبر", "نوفمبر", "ديسمبر"])
+_YEAR = r"(?:1[89]\d{2}|20\d{2})"
+# Most specific first: a period, then month + year, then a bare year.
+_DATE_PATTERNS = [
+    re.compile(rf"(?:من\s+)?{_YEAR}\s*(?:إلى|الى|-|–|/)\s*{_YEAR}"),
+    re.compile(rf"(?:{_MONTH_ALT})\s+{_YEAR}"),
+    re.compile(rf"\b{_YEAR}\b"),
+]
+_QUANTITY = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|٪|في المائة|بالمائة|مليون|مليار|ألف)?")
+
+_EN_DATE = re.compile(r"\b(when|what year|which year|what date|what month|which month|what period|which period|"
+                      r"how long|time frame|timeframe|years?\b.*\bcover)", re.I)
+_EN_QUANTITY = re.compile(r"\b(how many|how much|what percentage|what percent|population|number of|"
+                          r"how large|how big|what share)\b", re.I)
+_AR_DATE = re.compile(r"(متى|في أي عام|في اي عام|أي عام|اي عام|أي سنة|اي سنة|أي شهر|اي شهر|ما الفترة|ما هي الفترة|"
+                      r"ما تاريخ|في أي تاريخ|تاريخ|الفترة الزمنية|لأي فترة|لاي فترة|أي فترة|اي فترة|في أي سنة)")
+_AR_QUANTITY = re.compile(r"(كم|ما عدد|ما هو عدد|عدد سكان|نسبة|ما حجم|ما قيمة)")
+
+
+@dataclass
+class Evidence:
+    """The chosen sentences (best first) and, for typed questions, the short answer span."""
+
+    picked: list[Retrieved]
+    short: str | None = None
+    short_source: int = 0  # index into picked holding the short span
+    expected_type: str | None = None
+    abstain_reason: str = ""
+
+
+def expected_type(question: str) -> str | None:
+    """"date", "quantity" or None, from the question's wording (English or Arabic)."""
+    if _EN_QUANTITY.search(question) or _AR_QUANTITY.search(question):
+        return "quantity"
+    if _EN_DATE.search(question) or _AR_DATE.search(question):
+        return "date"
+    return None
+
+
+def find_value(kind: str, text: str) -> str | None:
+    """The first span of `text` holding a value of the asked kind, verbatim, or None."""
+    if kind == "date":
+        for pat in _DATE_PATTERNS:
+            m = pat.search(text)
+            if m:
+                return m.group(0).strip()
+        return None
+    for m in _QUANTITY.finditer(text):
+        if not re.fullmatch(_YEAR, m.group(0).strip()) and not re.search(rf"{_YEAR}\s*[-–]", text[m.start():m.end() + 2]):
+            return m.group(0).strip()
+    return None
+
+
+def english_date(span: str) -> str:
+    """Render an Arabic date span in English words (month names, ranges); digits stay as they are."""
+    out = normalize(span)
+    out = re.sub(r"^من\s+", "", out)
+    out = re.sub(r"\s*(الي|إلى)\s*", "–", out)
+    for ar, en in AR_MONTHS.items():
+        out = out.replace(ar, en)
+    return out
+
+
+def choose_evidence(question: str, retrieved: list[Retrieved], *, max_quotes: int = 2) -> Evidence:
+    """Pick the sentence(s) to quote; for typed questions the first one that holds a value."""
+    if not retrieved:
+        return Evidence([], abstain_reason="nothing relevant was found in the sources")
+    kind = expected_type(question)
+    if kind:
+        for r in retrieved[:3]:
+            value = find_value(kind, r.chunk.text)
+            if value:
+                return Evidence([r], short=value, expected_type=kind)
+        what = "date or period" if kind == "date" else "number"
+        return Evidence([], expected_type=kind, abstain_reason=f"the closest passages contain no {what}")
+    picked = [retrieved[0]]
+    for r in retrieved[1:max_quotes]:
+        # A second sentence only when it scores nearly as well and adds a different paragraph.
+        if r.score >= 0.95 * retrieved[0].score and r.chunk.paragraph != retrieved[0].chunk.paragraph:
+            picked.append(r)
+    return Evidence(picked)
+
+
+_TEXTS = {
+    "en": {
+        "lead": "Answer: {short} [1]",
+        "says": "The source says (quoted in the original Arabic, not translated):",
+        "says_same": "The source says (quoted verbatim):",
+        "abstain": "The sources don't say. I found no passage that answers this question ({reason}).",
+    },
+    "ar": {
+        "lead": "الجواب: {short} [1]",
+        "says": "يقول المصدر:",
+        "says_same": "يقول المصدر:",
+        "abstain": "لا تذكر المصادر ذلك. لم أجد مقطعًا يجيب عن هذا السؤال ({reason}).",
+    },
+}
+_AR_REASONS = {
+    "nothing relevant was found in the sources": "لم يُعثر على شيء ذي صلة",
+    "the closest passages contain no date or period": "لا تحوي أقرب المقاطع تاريخًا أو فترة",
+    "the closest passages contain no number": "لا تحوي أقرب المقاطع رقمًا",
+}
+
+
+def abstain_text(language: str, reason: str) -> str:
+    """The abstention message in the question's language."""
+    if language == "ar":
+        reason = _AR_REASONS.get(reason, reason)
+    return _TEXTS[language]["abstain"].format(reason=reason)
+
+
+def render(language: str, evidence: Evidence, quotes: list[str], source_language: str) -> str:
+    """The answer text: an optional short answer, then each quote with its `[n]` marker."""
+    t = _TEXTS[language]
+    lines = []
+    if evidence.short:
+        short = evidence.short
+        if language == "en" and evidence.expected_type == "date":
+            english = english_date(short)
+            short = english if english == short else f"{english} ({short})"
+        lines.append(t["lead"].format(short=short))
+        lines.append("")
+    lines.append(t["says"] if language != source_language else t["says_same"])
+    for n, q in enumerate(quotes, start=1):
+        lines.append(f"[{n}] «{q}»")
+    return "\n".join(lines)

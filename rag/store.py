@@ -1,0 +1,261 @@
+"""The Chroma store: sentence chunks with vectors, plus one record per source document.
+
+Embedded (`PersistentClient` on `store_dir`) by default, or a `chroma run` server when
+`RAG_CHROMA_URL` is set; both look the same to the rest of the package.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+from rag.errors import StoreError
+from rag.schema import Chunk, Document
+from rag.settings import Settings
+
+if TYPE_CHECKING:
+    import numpy as np
+
+_CLIENTS: dict[str, Any] = {}  # one client per path/url per process (a Chroma requirement)
+_DOC_META = ("title", "outlet", "author", "language", "path", "sha256")
+_PAGE = 5000  # rows per get() page, below Chroma's batch limits
+
+
+def _client(settings: Settings) -> Any:
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        key = settings.chroma_url
+        if key not in _CLIENTS:
+            url = urlparse(settings.chroma_url)
+            if not url.hostname:
+                raise StoreError(f"RAG_CHROMA_URL={settings.chroma_url!r} is not a URL like http://127.0.0.1:8000")
+            try:
+                _CLIENTS[key] = chromadb.HttpClient(
+                    host=url.hostname, port=url.port or 8000, ssl=url.scheme == "https", settings=chroma_settings
+                )
+                _CLIENTS[key].heartbeat()
+            except Exception as exc:  # noqa: BLE001
+                _CLIENTS.pop(key, None)
+                raise StoreError(
+                    f"cannot reach the Chroma server at {settings.chroma_url} ({exc}); start it with "
+                    "`chroma run --path DIR --port N` or unset RAG_CHROMA_URL to use the local store"
+                ) from exc
+        return _CLIENTS[key]
+    path = settings.store_dir.resolve()
+    key = str(path)
+    if key not in _CLIENTS:
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the store folder {path} ({exc.strerror}); set RAG_STORE_DIR to a writable folder"
+            ) from exc
+        try:
+            _CLIENTS[key] = chromadb.PersistentClient(path=key, settings=chroma_settings)
+        except Exception as exc:  # noqa: BLE001
+            raise StoreError(
+                f"the store at {path} cannot be opened ({type(exc).__name__}: {exc}); it may be corrupted — "
+                "rebuild it with `rag ingest --rebuild`"
+            ) from exc
+    return _CLIENTS[key]
+
+
+def forget_clients() -> None:
+    """Drop cached clients (tests and `--rebuild` use this)."""
+    _CLIENTS.clear()
+
+
+def _chunk_meta(c: Chunk) -> dict[str, Any]:
+    return {"source": c.source, "start": c.start, "end": c.end, "paragraph": c.paragraph,
+            "para_start": c.para_start, "para_end": c.para_end}
+
+
+def _chunk(cid: str, text: str, m: dict[str, Any]) -> Chunk:
+    return Chunk(id=cid, text=text, source=str(m["source"]), start=int(m["start"]), end=int(m["end"]),
+                 paragraph=int(m["paragraph"]), para_start=int(m["para_start"]), para_end=int(m["para_end"]))
+
+
+class Store:
+    """Chunks and documents in Chroma, with our own embeddings always (never Chroma's default)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._client = _client(settings)
+        self.location = settings.chroma_url or str(settings.store_dir.resolve())
+        try:
+            self.chunks = self._client.get_or_create_collection(
+                settings.collection, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+            )
+            self.docs = self._client.get_or_create_collection(
+                settings.collection + "_documents", embedding_function=None
+            )
+            # Vectors of the second (USE) encoder, same ids as `chunks`.
+            self.second = self._client.get_or_create_collection(
+                settings.collection + "_use", configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+            )
+        except Exception as exc:  # noqa: BLE001
+            raise StoreError(
+                f"the store at {self.location} cannot be read ({type(exc).__name__}: {exc}); "
+                "rebuild it with `rag ingest --rebuild`"
+            ) from exc
+        self._doc_cache: dict[str, Document] = {}
+
+    # --- documents -------------------------------------------------------------------------
+    def documents(self) -> list[Document]:
+        """All stored documents with their full text."""
+        res = self.docs.get(include=["documents", "metadatas"])
+        out = []
+        for did, text, meta in zip(res["ids"], res["documents"] or [], res["metadatas"] or [], strict=False):
+            meta = meta or {}
+            out.append(Document(id=did, text=text or "", **{k: str(meta.get(k, "")) for k in _DOC_META}))
+        return sorted(out, key=lambda d: d.id)
+
+    def document(self, doc_id: str) -> Document | None:
+        """One stored document by id (cached: document text never changes under the same sha)."""
+        if doc_id not in self._doc_cache:
+            res = self.docs.get(ids=[doc_id], include=["documents", "metadatas"])
+            if not res["ids"]:
+                return None
+            meta = (res["metadatas"] or [{}])[0] or {}
+            self._doc_cache[doc_id] = Document(
+                id=doc_id, text=(res["documents"] or [""])[0] or "", **{k: str(meta.get(k, "")) for k in _DOC_META}
+            )
+        return self._doc_cache[doc_id]
+
+    def document_meta(self) -> dict[str, dict[str, Any]]:
+        """Metadata of every document (no text), keyed by id."""
+        res = self.docs.get(include=["metadatas"])
+        return {i: dict(m or {}) for i, m in zip(res["ids"], res["metadatas"] or [], strict=False)}
+
+    def put_document(self, doc: Document, *, n_chunks: int, complete: bool) -> None:
+        """Insert or replace a document record; `complete=False` marks an ingestion in progress."""
+        meta: dict[str, Any] = {k: getattr(doc, k) or "" for k in _DOC_META}
+        meta.update(chunks=n_chunks, complete=complete)
+        self.docs.upsert(ids=[doc.id], documents=[doc.text], metadatas=[meta], embeddings=[[1.0]])
+        self._doc_cache.pop(doc.id, None)
+
+    def delete_document(self, doc_id: str) -> int:
+        """Remove a document and its chunks; return the number of chunks removed."""
+        ids = self.chunk_ids(doc_id)
+        self.delete_chunks(ids)
+        self.docs.delete(ids=[doc_id])
+        self._doc_cache.pop(doc_id, None)
+        return len(ids)
+
+    # --- chunks ----------------------------------------------------------------------------
+    def count(self) -> int:
+        """Number of chunks."""
+        return int(self.chunks.count())
+
+    def chunk_ids(self, source: str) -> set[str]:
+        """Ids of the chunks stored for one document."""
+        return set(self.chunks.get(where={"source": source}, include=[])["ids"])
+
+    def add_chunks(self, chunks: Sequence[Chunk], vectors: np.ndarray, second: np.ndarray | None = None) -> None:
+        """Upsert chunks with their vectors (upsert: a re-run after a crash never duplicates).
+
+        The second-encoder vectors go in first, so a chunk visible in `chunks` always has them.
+        """
+        for i in range(0, len(chunks), _PAGE):
+            part = chunks[i : i + _PAGE]
+            ids = [c.id for c in part]
+            if second is not None:
+                self.second.upsert(ids=ids, embeddings=second[i : i + _PAGE], metadatas=[{"source": c.source} for c in part])
+            self.chunks.upsert(
+                ids=ids,
+                documents=[c.text for c in part],
+                metadatas=[_chunk_meta(c) for c in part],
+                embeddings=vectors[i : i + _PAGE],
+            )
+
+    def delete_chunks(self, ids: Iterable[str]) -> None:
+        """Delete chunks by id."""
+        ids = list(ids)
+        for i in range(0, len(ids), _PAGE):
+            self.chunks.delete(ids=ids[i : i + _PAGE])
+            self.second.delete(ids=ids[i : i + _PAGE])
+
+    def all_chunks(self) -> list[Chunk]:
+        """Every chunk (paged), for the lexical index."""
+        out: list[Chunk] = []
+        total = self.count()
+        for offset in range(0, total, _PAGE):
+            res = self.chunks.get(include=["documents", "metadatas"], limit=_PAGE, offset=offset)
+            out.extend(_chunk(i, t or "", m or {}) for i, t, m in
+                       zip(res["ids"], res["documents"] or [], res["metadatas"] or [], strict=False))
+        return out
+
+    def get_chunks(self, ids: Sequence[str]) -> list[Chunk]:
+        """Chunks by id, in the order given (missing ids are skipped)."""
+        if not ids:
+            return []
+        res = self.chunks.get(ids=list(ids), include=["documents", "metadatas"])
+        found = {i: _chunk(i, t or "", m or {}) for i, t, m in
+                 zip(res["ids"], res["documents"] or [], res["metadatas"] or [], strict=False)}
+        return [found[i] for i in ids if i in found]
+
+    def search(self, vector: Sequence[float], k: int) -> list[tuple[Chunk, float]]:
+        """Nearest chunks by cosine similarity (1 - cosine distance)."""
+        n = self.count()
+        if n == 0:
+            return []
+        res = self.chunks.query(query_embeddings=[[float(x) for x in vector]], n_results=min(k, n),
+                                include=["documents", "metadatas", "distances"])
+        return [
+            (_chunk(i, t or "", m or {}), 1.0 - float(d))
+            for i, t, m, d in zip(res["ids"][0], (res["documents"] or [[]])[0], (res["metadatas"] or [[]])[0],
+                                  (res["distances"] or [[]])[0], strict=False)
+        ]
+
+    def search_second(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
+        """Nearest chunk ids by the second encoder's cosine similarity."""
+        n = int(self.second.count())
+        if n == 0:
+            return []
+        res = self.second.query(query_embeddings=[[float(x) for x in vector]], n_results=min(k, n), include=["distances"])
+        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], (res["distances"] or [[]])[0], strict=False)]
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored e5 vectors of the given chunks."""
+        import numpy as np
+
+        if not ids:
+            return {}
+        res = self.chunks.get(ids=list(ids), include=["embeddings"])
+        embs = res["embeddings"] if res["embeddings"] is not None else []
+        return {i: np.asarray(e, dtype=np.float32) for i, e in zip(res["ids"], embs, strict=False)}
+
+    def as_vectorstore(self, embeddings: Any) -> Any:
+        """The same collection as a LangChain `Chroma` vector store."""
+        from langchain_chroma import Chroma
+
+        return Chroma(client=self._client, collection_name=self.settings.collection, embedding_function=embeddings)
+
+
+def reset_store(settings: Settings) -> None:
+    """Delete every collection of this store (used by `rag ingest --rebuild`)."""
+    import shutil
+
+    if settings.chroma_url:
+        client = _client(settings)
+        for name in (settings.collection, settings.collection + "_documents", settings.collection + "_use"):
+            with contextlib.suppress(Exception):
+                client.delete_collection(name)
+        return
+    forget_clients()
+    path = settings.store_dir.resolve()
+    if path.is_dir():
+        for child in path.iterdir():
+            if child.name in (".ingest.lock", ".gitkeep"):
+                continue
+            if child.is_dir():
+                shutil.rmtree(child)
+            else:
+                child.unlink()

@@ -1,0 +1,75 @@
+"""Text normalisation for matching only: stored text and offsets always stay original."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_HARAKAT = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # diacritics + tatweel
+_ALEF = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي"})
+_ARABIC_CHAR = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+_LATIN_CHAR = re.compile("[A-Za-z]")
+_TOKEN = re.compile(r"[\w\u0600-\u06ff]+", re.UNICODE)
+_EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+# Clitic prefixes and suffixes stripped by the light stemmer (longest first).
+_PREFIXES = ("وبال", "وال", "بال", "كال", "فال", "لل", "ال", "و", "ب", "ل", "ف", "ك")
+_SUFFIXES = ("هما", "كما", "ات", "ون", "ين", "ها", "هم", "ية", "يه", "ه", "ي")
+
+# Function words that carry no evidence (Arabic after normalisation, English lower-case).
+STOPWORDS = frozenset(
+    """في من على الي عن مع او ان ما ماذا متي اين كيف لماذا هل هو هي هذا هذه ذلك تلك التي الذي الذين كان كانت
+    قد لا لم لن ثم بين كل بعض اي ايضا حيث عند او و ب ل ف ك ال انه انها فان وقد كما مثل خلال
+    the a an of in on at to for from by with and or is are was were be been what which who whom whose when
+    where why how does do did has have had it its this that these those as about into than then there their
+    they he she his her i you we our your not no yes can could would should will shall may might""".split()
+)
+
+
+def normalize_arabic(text: str) -> str:
+    """Fold Arabic spelling variants so that equal words compare equal (for matching only)."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _HARAKAT.sub("", text)
+    return text.translate(_ALEF).translate(_EASTERN_DIGITS)
+
+
+def normalize(text: str) -> str:
+    """Normalise any text for matching: NFKC, Arabic folding, case folding, collapsed spaces."""
+    return re.sub(r"\s+", " ", normalize_arabic(text).casefold()).strip()
+
+
+def stem(token: str) -> str:
+    """Strip one clitic prefix and one suffix from an Arabic token, keeping at least 3 letters."""
+    if not _ARABIC_CHAR.search(token):
+        return token
+    for p in _PREFIXES:
+        if token.startswith(p) and len(token) - len(p) >= 3:
+            token = token[len(p) :]
+            break
+    for s in _SUFFIXES:
+        if token.endswith(s) and len(token) - len(s) >= 3:
+            token = token[: -len(s)]
+            break
+    return token
+
+
+def tokens(text: str, *, keep_stopwords: bool = False) -> list[str]:
+    """Split normalised text into stemmed word tokens for lexical matching."""
+    out = []
+    for tok in _TOKEN.findall(normalize(text)):
+        if not keep_stopwords and tok in STOPWORDS:
+            continue
+        out.append(stem(tok))
+    return out
+
+
+def detect_language(text: str) -> str:
+    """Return "ar" when Arabic letters outnumber Latin ones, else "en"."""
+    ar = len(_ARABIC_CHAR.findall(text))
+    la = len(_LATIN_CHAR.findall(text))
+    return "ar" if ar > 0 and ar >= la else "en"
+
+
+def is_arabic_script(text: str) -> bool:
+    """True when the text contains any Arabic letters."""
+    return bool(_ARABIC_CHAR.search(text))

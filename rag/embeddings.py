@@ -65,7 +65,10 @@ def _load_sentence_transformer(name_or_path: str, threads: int) -> Any:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never wait on a hub that cannot be reached
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     import torch
+    import transformers
     from sentence_transformers import SentenceTransformer
+
+    transformers.logging.disable_progress_bar()
 
     torch.set_num_threads(threads)
     try:

@@ -99,15 +99,16 @@ def ingest(
     docs, skipped = load_documents(paths, settings)
     if not docs:
         raise DocumentError("nothing to ingest:\n  " + "\n  ".join(skipped))
-    from rag.retrieval import build_components  # lazy: pulls in the models
-
     with ingest_lock(settings):
         if rebuild:
             from rag.store import reset_store
 
             reset_store(settings)
             store = None
-        store, embeddings, second = build_components(settings, store=store, embeddings=embeddings, second=second)
+        if store is None:
+            from rag.store import Store
+
+            store = Store(settings)
         report = IngestReport(skipped=skipped)
         known = store.document_meta()
         by_sha = {str(m.get("sha256")): i for i, m in known.items() if m.get("sha256")}
@@ -130,6 +131,10 @@ def ingest(
                 continue
             store.put_document(doc, n_chunks=len(chunks), complete=False)
             advance = progress(len(new), doc.id) if progress and new else None
+            if embeddings is None:  # models load only when something new must be embedded
+                from rag.retrieval import build_components
+
+                _, embeddings, second = build_components(settings, store=store, second=second)
             vectors = embeddings.encode([c.text for c in new], query=False, progress=advance)
             extra = second.encode([c.text for c in new]) if second is not None and new else None
             store.add_chunks(new, vectors, extra)

@@ -120,8 +120,9 @@ def answer(question: str, *, history: list | None = None, settings: Settings | N
         InputError: the question is empty.
     """
     t0 = time.perf_counter()
+    limit = (pipeline.settings if pipeline else settings or Settings()).max_question_chars
+    q, notes = clean_question(question, limit)  # before loading anything: bad input fails fast
     pipe = pipeline or get_pipeline(settings)
-    q, notes = clean_question(question, pipe.settings.max_question_chars)
     language = detect_language(q)
     pipe.ensure_corpus()
     query = retrieval_query(q, history)

@@ -50,6 +50,7 @@ class HybridRetriever(BaseRetriever):
     second: Any = None
     k: int = 8
     candidates: int = 30
+    mode: str = "hybrid"  # or "dense" / "bm25", for comparisons
     last_timings: dict[str, float] = {}
     _lexical: BM25Index | None = None
     _lexical_count: int = -1
@@ -84,6 +85,11 @@ class HybridRetriever(BaseRetriever):
 
         fused: dict[str, float] = {}
         rankings = [([c.id for c, _ in dense], 1.0), ([i for i, _ in second], 1.0), ([i for i, _ in lexical], 1.0)]
+        if self.mode == "dense":
+            rankings = rankings[:2]
+        elif self.mode == "bm25":
+            lexical = index.search(query, self.candidates)
+            rankings = [([i for i, _ in lexical], 1.0)]
         for ids, weight in rankings:
             for rank, cid in enumerate(ids):
                 fused[cid] = fused.get(cid, 0.0) + weight / (RRF_K + rank + 1)

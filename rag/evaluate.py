@@ -1,0 +1,298 @@
+"""The eval runner: question sets in, metrics, report and plots out (`rag eval`, `rag.evaluate.run`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from rag.citations import is_verbatim
+from rag.errors import EvalSetError, InputError, RagError
+from rag.schema import Answer
+from rag.settings import Settings
+from rag.text import normalize
+
+METRICS = ("citation_verbatim", "citation_precision", "citation_recall", "answer_correct", "abstain_recall",
+           "false_abstain_rate", "retrieval_recall_at_k", "mrr", "latency_p50_ms", "latency_p95_ms")
+
+
+class EvalRow(BaseModel):
+    """One question of a set (format: eval/README.md)."""
+
+    id: str
+    question: str
+    language: str
+    answerable: bool
+    expected: list[list[str]] = []
+    evidence: list[str] = []
+    history: list[str] = []
+    set: str = ""
+
+
+class EvalReport(BaseModel):
+    """Summary metrics (overall and per language) plus one result per question."""
+
+    summary: dict[str, Any]
+    results: list[dict[str, Any]]
+    compare: dict[str, dict[str, float]] = {}
+
+
+def load_set(path: Path) -> list[EvalRow]:
+    """Parse and validate a JSONL question set; errors name the file and line."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise EvalSetError(f"{path}: no such question set") from None
+    except UnicodeDecodeError as exc:
+        raise EvalSetError(f"{path}: not UTF-8 text ({exc.reason}); save it as UTF-8 JSONL") from None
+    rows: list[EvalRow] = []
+    seen: set[str] = set()
+    for no, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{no}"
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise EvalSetError(f"{where}: malformed JSON ({exc.msg} at column {exc.colno})") from None
+        if not isinstance(raw, dict):
+            raise EvalSetError(f"{where}: each line must be a JSON object")
+        missing = [k for k in ("id", "question", "language", "answerable") if k not in raw]
+        if missing:
+            raise EvalSetError(f"{where}: missing field(s) {', '.join(missing)}")
+        if raw["language"] not in ("ar", "en"):
+            raise EvalSetError(f"{where}: unknown language {raw['language']!r}; use \"ar\" or \"en\"")
+        if not isinstance(raw["answerable"], bool):
+            raise EvalSetError(f"{where}: \"answerable\" must be true or false")
+        if raw["answerable"] and not raw.get("evidence"):
+            raise EvalSetError(f"{where}: an answerable question needs at least one \"evidence\" span")
+        if not raw["answerable"] and raw.get("evidence"):
+            raise EvalSetError(f"{where}: an unanswerable question must not have evidence")
+        try:
+            row = EvalRow(**raw, set=path.stem)
+        except Exception as exc:  # noqa: BLE001 - pydantic's message names the field
+            raise EvalSetError(f"{where}: {exc}".splitlines()[0] + " (see eval/README.md)") from None
+        if row.id in seen:
+            raise EvalSetError(f"{where}: duplicate id {row.id!r}")
+        seen.add(row.id)
+        rows.append(row)
+    if not rows:
+        raise EvalSetError(f"{path}: the question set is empty")
+    return rows
+
+
+def _spans(evidence: list[str], sources: dict[str, str], where: str) -> list[tuple[str, int, int]]:
+    out = []
+    for ev in evidence:
+        hits = [(doc, m.start(), m.end()) for doc, text in sources.items() for m in re.finditer(re.escape(ev), text)]
+        if not hits:
+            raise EvalSetError(f"{where}: evidence {ev[:40]!r}… is not a verbatim span of any stored source")
+        out.extend(hits)
+    return out
+
+
+def _overlaps(source: str, start: int, end: int, spans: list[tuple[str, int, int]]) -> bool:
+    return any(s == source and start < e and b < end for s, b, e in spans)
+
+
+def _matches(expected: list[list[str]], res: Answer) -> bool:
+    hay = normalize(res.text + " " + " ".join(c.quote for c in res.citations))
+    return all(any(normalize(alt) in hay for alt in group) for group in expected)
+
+
+def _rate(num: float, den: float) -> float | None:
+    return round(num / den, 4) if den else None
+
+
+def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Metrics over a list of per-question results."""
+    ans = [r for r in results if r["answerable"]]
+    una = [r for r in results if not r["answerable"]]
+    cites = sum(r["n_citations"] for r in results)
+    lat = sorted(r["latency_ms"] for r in results)
+    pct = (lambda p: round(lat[min(len(lat) - 1, int(p * len(lat)))], 1)) if lat else (lambda p: None)
+    return {
+        "questions": len(results), "answerable": len(ans), "unanswerable": len(una),
+        "citation_verbatim": _rate(sum(r["n_verbatim"] for r in results), cites) if cites else 1.0,
+        "citation_precision": _rate(sum(r["n_on_evidence"] for r in results), cites),
+        "citation_recall": _rate(sum(r["n_on_evidence"] > 0 for r in ans), len(ans)),
+        "answer_correct": _rate(sum(r["correct"] for r in ans), len(ans)),
+        "abstain_recall": _rate(sum(r["abstained"] for r in una), len(una)),
+        "false_abstain_rate": _rate(sum(r["abstained"] for r in ans), len(ans)),
+        "retrieval_recall_at_k": _rate(sum(r["rank"] is not None for r in ans), len(ans)),
+        "mrr": _rate(sum(1 / r["rank"] for r in ans if r["rank"]), len(ans)),
+        "latency_p50_ms": round(statistics.median(lat), 1) if lat else None,
+        "latency_p95_ms": pct(0.95),
+    }
+
+
+def run(sets: list[Path], settings: Settings | None = None, *, k: int = 5, pipeline=None,  # noqa: ANN001
+        progress: bool = False, compare: bool = False) -> EvalReport:
+    """Run `answer()` on every question of the given sets and compute the metrics.
+
+    Args:
+        sets: JSONL question sets.
+        settings: configuration (read from the environment when omitted).
+        k: retrieval depth for recall@k and MRR.
+        pipeline: warm components to reuse (tests inject fakes).
+        progress: show a progress bar on stderr.
+        compare: also measure retrieval with dense-only, BM25-only and hybrid ranking.
+
+    Raises:
+        EvalSetError: a malformed set or evidence missing from the sources (nothing is run).
+    """
+    from rag.pipeline import answer, get_pipeline
+
+    settings = settings or Settings()
+    rows = [row for p in sets for row in load_set(Path(p))]
+    pipe = pipeline or get_pipeline(settings)
+    pipe.ensure_corpus()
+    sources = {d.id: d.text for d in pipe.store.documents()}
+    spans = {row.id + row.set: _spans(row.evidence, sources, f"{row.set}:{row.id}") for row in rows}
+    iterator: Any = rows
+    if progress:
+        from tqdm import tqdm
+
+        iterator = tqdm(rows, desc="eval", unit="q", file=sys.stderr)
+    results = []
+    for row in iterator:
+        history = [{"role": "user", "content": h} for h in row.history]
+        t0 = time.perf_counter()
+        try:
+            res = answer(row.question, history=history, pipeline=pipe)
+        except InputError as exc:
+            res = Answer(question=row.question, text=str(exc), language=row.language, abstained=True)  # type: ignore[arg-type]
+        latency = (time.perf_counter() - t0) * 1e3
+        sp = spans[row.id + row.set]
+        on_ev = [c.n for c in res.citations if _overlaps(c.source, c.start, c.end, sp)]
+        retrieved = [r.chunk for r in res.retrieved[:k]]
+        rank = next((i + 1 for i, c in enumerate(retrieved) if _overlaps(c.source, c.start, c.end, sp)), None)
+        results.append({
+            "set": row.set, "id": row.id, "language": row.language, "question": row.question,
+            "answerable": row.answerable, "abstained": res.abstained, "answer": res.text,
+            "short_answer": res.short_answer,
+            "citations": [c.model_dump() for c in res.citations],
+            "n_citations": len(res.citations),
+            "n_verbatim": sum(is_verbatim(c, sources.get(c.source)) for c in res.citations),
+            "n_on_evidence": len(on_ev),
+            "correct": row.answerable and not res.abstained and _matches(row.expected, res),
+            "rank": rank, "retrieved": [c.id for c in retrieved], "latency_ms": round(latency, 1),
+            "reason": res.reason,
+        })
+    summary = summarize(results)
+    summary["by_language"] = {lang: summarize([r for r in results if r["language"] == lang]) for lang in ("ar", "en")}
+    summary["by_set"] = {s: summarize([r for r in results if r["set"] == s]) for s in dict.fromkeys(r.set for r in rows)}
+    summary["k"] = k
+    summary["backend"] = pipe.settings.llm
+    report = EvalReport(summary=summary, results=results)
+    if compare:
+        report.compare = compare_retrieval(rows, spans, pipe, k)
+    return report
+
+
+def compare_retrieval(rows: list[EvalRow], spans: dict, pipe, k: int) -> dict[str, dict[str, float]]:  # noqa: ANN001
+    """Recall@k and MRR of dense-only, BM25-only and hybrid retrieval on the answerable questions."""
+    out = {}
+    saved = pipe.retriever.mode
+    try:
+        for mode in ("dense", "bm25", "hybrid"):
+            pipe.retriever.mode = mode
+            hits, rr, n = 0, 0.0, 0
+            for row in rows:
+                if not row.answerable:
+                    continue
+                n += 1
+                got = pipe.retriever.retrieve(row.question)[:k]
+                sp = spans[row.id + row.set]
+                rank = next((i + 1 for i, r in enumerate(got) if _overlaps(r.chunk.source, r.chunk.start,
+                                                                             r.chunk.end, sp)), None)
+                hits += rank is not None
+                rr += 1 / rank if rank else 0
+            out[mode] = {"retrieval_recall_at_k": round(hits / max(n, 1), 4), "mrr": round(rr / max(n, 1), 4)}
+    finally:
+        pipe.retriever.mode = saved
+    return out
+
+
+def write_outputs(report: EvalReport, out: Path) -> None:
+    """Write summary.json, results.jsonl, report.md and plots; the folder appears whole or not at all."""
+    from rag.report import render_markdown, render_plots
+
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        (tmp / "summary.json").write_text(json.dumps({**report.summary, "compare": report.compare}, indent=2,
+                                                     ensure_ascii=False))
+        with open(tmp / "results.jsonl", "w", encoding="utf-8") as fh:
+            for r in report.results:
+                fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+        (tmp / "report.md").write_text(render_markdown(report), encoding="utf-8")
+        render_plots(report, tmp)
+        if out.exists():
+            old = out.with_name(f".{out.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(out, old)
+            os.replace(tmp, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def check_gates(summary: dict[str, Any], gates: list[str]) -> list[str]:
+    """Failed `METRIC=VALUE` gates ("ar.METRIC" reads by_language.ar; false_abstain_rate is a ceiling)."""
+    failed = []
+    for gate in gates:
+        name, _, value = gate.partition("=")
+        try:
+            bar = float(value)
+        except ValueError:
+            raise InputError(f"--fail-under {gate!r}: use METRIC=NUMBER, e.g. citation_verbatim=1.0") from None
+        scope = summary
+        if "." in name:
+            lang, name = name.split(".", 1)
+            scope = summary["by_language"].get(lang, {})
+        if name not in METRICS:
+            raise InputError(f"--fail-under: unknown metric {name!r}; choose from {', '.join(METRICS)}")
+        got = scope.get(name)
+        if got is None:
+            continue
+        ceiling = name in ("false_abstain_rate", "latency_p50_ms", "latency_p95_ms")
+        if (got > bar) if ceiling else (got < bar):
+            failed.append(f"{gate}: got {got}")
+    return failed
+
+
+def main(args: argparse.Namespace, settings: Settings) -> int:
+    """`rag eval`: run, write outputs, print the headline numbers, apply the gates."""
+    report = run([Path(s) for s in args.sets], settings, k=args.k, progress=True, compare=args.compare)
+    failed = check_gates(report.summary, args.fail_under)  # validate gates before writing
+    write_outputs(report, Path(args.out))
+    s = report.summary
+    print(f"{'':>22} {'all':>7} {'ar':>7} {'en':>7}")
+    for m in METRICS:
+        vals = [s.get(m), s["by_language"]["ar"].get(m), s["by_language"]["en"].get(m)]
+        print(f"{m:>22} " + " ".join(f"{v if v is not None else '-':>7}" for v in vals))
+    for mode, vals in report.compare.items():
+        print(f"compare {mode:>7}: recall@{args.k} {vals['retrieval_recall_at_k']}, mrr {vals['mrr']}")
+    print(f"wrote {args.out}/ (summary.json, results.jsonl, report.md, plots)")
+    if failed:
+        print("below the bar: " + "; ".join(failed), file=sys.stderr)
+        return 1
+    return 0
+
+
+__all__ = ["EvalReport", "EvalRow", "RagError", "load_set", "run", "write_outputs"]

@@ -29,12 +29,19 @@ def _progress(total: int, label: str) -> Callable[[int], None]:
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from rag.ingest import ingest
 
-    report = ingest([Path(p) for p in args.paths] or None, settings, rebuild=args.rebuild, prune=args.prune,
-                    progress=None if args.quiet else _progress)
+    report = ingest(
+        [Path(p) for p in args.paths] or None,
+        settings,
+        rebuild=args.rebuild,
+        prune=args.prune,
+        progress=None if args.quiet else _progress,
+    )
     for line in report.skipped:
         print(f"skipped: {line}", file=sys.stderr)
-    print(f"{report.documents} document(s): {report.added} chunks added, {report.unchanged} unchanged, "
-          f"{report.removed} removed in {report.seconds:.1f} s")
+    print(
+        f"{report.documents} document(s): {report.added} chunks added, {report.unchanged} unchanged, "
+        f"{report.removed} removed in {report.seconds:.1f} s"
+    )
     return 0
 
 
@@ -109,42 +116,62 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="show progress logs")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("ingest", help="add documents to the store (default: the bundled article)",
-                       description="Load .txt/.md files or folders, chunk, embed and store them. Re-running adds "
-                       "nothing new; a changed file replaces its chunks.")
+    p = sub.add_parser(
+        "ingest",
+        help="add documents to the store (default: the bundled article)",
+        description="Load .txt/.md files or folders, chunk, embed and store them. Re-running adds "
+        "nothing new; a changed file replaces its chunks.",
+    )
     p.add_argument("paths", nargs="*", help="files or folders; none = the default SCO article")
     p.add_argument("--rebuild", action="store_true", help="delete the store first (repairs a corrupted store)")
     p.add_argument("--prune", action="store_true", help="remove stored documents not named in this run")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("status", help="show the store, its documents and the model",
-                       description="Show the store location, documents, chunk count and embedding model.")
+    p = sub.add_parser(
+        "status",
+        help="show the store, its documents and the model",
+        description="Show the store location, documents, chunk count and embedding model.",
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(func=cmd_status)
 
-    p = sub.add_parser("ask", help="answer one question with quoted citations",
-                       description="Answer a question (Arabic or English); '-' reads it from standard input.")
+    p = sub.add_parser(
+        "ask",
+        help="answer one question with quoted citations",
+        description="Answer a question (Arabic or English); '-' reads it from standard input.",
+    )
     p.add_argument("question", nargs="+", help="the question")
     p.add_argument("--json", action="store_true", help="print the whole Answer object as JSON")
     p.add_argument("--retrieved", action="store_true", help="with --json: include the retrieved sentences")
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser("chat", help="open the chat page in the browser",
-                       description="Serve the Gradio chat page (loopback only unless --host says otherwise).")
+    p = sub.add_parser(
+        "chat",
+        help="open the chat page in the browser",
+        description="Serve the Gradio chat page (loopback only unless --host says otherwise).",
+    )
     p.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     p.add_argument("--auth", metavar="USER:PASSWORD", help="require a login (use it whenever --host is not loopback)")
     p.set_defaults(func=cmd_chat)
 
-    p = sub.add_parser("eval", help="run question sets and report quality metrics",
-                       description="Run answer() over JSONL question sets; write summary.json, results.jsonl, "
-                       "report.md and plots to --out.")
+    p = sub.add_parser(
+        "eval",
+        help="run question sets and report quality metrics",
+        description="Run answer() over JSONL question sets; write summary.json, results.jsonl, "
+        "report.md and plots to --out.",
+    )
     p.add_argument("sets", nargs="+", help="JSONL question sets (format: eval/README.md)")
     p.add_argument("--out", required=True, help="output folder (written atomically)")
     p.add_argument("--k", type=int, default=5, help="retrieval depth for recall@k and MRR (default 5)")
-    p.add_argument("--fail-under", action="append", default=[], metavar="METRIC=VALUE",
-                   help="exit 1 when a summary metric is below VALUE (repeatable; 'ar.' or 'en.' prefix for one language)")
+    p.add_argument(
+        "--fail-under",
+        action="append",
+        default=[],
+        metavar="METRIC=VALUE",
+        help="exit 1 when a summary metric is below VALUE (repeatable; 'ar.' or 'en.' prefix for one language)",
+    )
     p.add_argument("--compare", action="store_true", help="also run dense-only, BM25-only and hybrid retrieval")
     p.set_defaults(func=cmd_eval)
     return parser

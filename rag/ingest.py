@@ -74,9 +74,9 @@ def ingest(
     rebuild: bool = False,
     prune: bool = False,
     progress: ProgressFactory | None = None,
-    store=None,  # noqa: ANN001 - rag.store.Store, injectable for tests
-    embeddings=None,  # noqa: ANN001 - rag.embeddings.SentenceTransformerEmbeddings
-    second=None,  # noqa: ANN001 - rag.embeddings.SecondEncoder or None
+    store=None,
+    embeddings=None,
+    second=None,
 ) -> IngestReport:
     """Ingest files/folders (default: the bundled article) into the store.
 

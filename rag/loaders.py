@@ -57,9 +57,7 @@ def load_file(path: Path, *, max_bytes: int, doc_id: str | None = None) -> Docum
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DocumentError(
-            f"{path}: not valid UTF-8 (byte {exc.start}); re-save it with UTF-8 encoding"
-        ) from exc
+        raise DocumentError(f"{path}: not valid UTF-8 (byte {exc.start}); re-save it with UTF-8 encoding") from exc
     if not text.strip():
         raise DocumentError(f"{path}: the file is empty; nothing to ingest")
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")

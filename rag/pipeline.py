@@ -6,7 +6,7 @@ import logging
 import re
 import time
 import unicodedata
-from typing import Any
+from typing import Any, Literal
 
 from rag.answering import check_backend
 from rag.answering.extractive import abstain_text, choose_evidence, render
@@ -18,14 +18,17 @@ from rag.text import detect_language, tokens
 
 log = logging.getLogger(__name__)
 
-_FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|also|و|وماذا|ماذا عن|وما|ومتى|ومن|وأين|وكيف|وهل)\b|"
-                        r"\b(it|its|they|their|them|this|that|he|she|his|her)\b|(ها|هم)\b", re.I)
+_FOLLOW_UP = re.compile(
+    r"^\s*(and|what about|how about|also|و|وماذا|ماذا عن|وما|ومتى|ومن|وأين|وكيف|وهل)\b|"
+    r"\b(it|its|they|their|them|this|that|he|she|his|her)\b|(ها|هم)\b",
+    re.I,
+)
 
 
 class Pipeline:
     """Warm components (store, models, retriever) reused across questions."""
 
-    def __init__(self, settings: Settings, *, store=None, embeddings=None, second=None) -> None:  # noqa: ANN001
+    def __init__(self, settings: Settings, *, store=None, embeddings=None, second=None) -> None:
         from rag.retrieval import HybridRetriever, build_components
 
         self.settings = settings
@@ -33,8 +36,9 @@ class Pipeline:
         self.store, self.embeddings, self.second = build_components(
             settings, store=store, embeddings=embeddings, second=second
         )
-        self.retriever = HybridRetriever(store=self.store, embeddings=self.embeddings, second=self.second,
-                                         k=settings.top_k)
+        self.retriever = HybridRetriever(
+            store=self.store, embeddings=self.embeddings, second=self.second, k=settings.top_k
+        )
         self._llm: Any = None
 
     def ensure_corpus(self) -> None:
@@ -102,8 +106,9 @@ def _user_turns(history: list) -> list[str]:
     return out
 
 
-def answer(question: str, *, history: list | None = None, settings: Settings | None = None,
-           pipeline: Pipeline | None = None) -> Answer:
+def answer(
+    question: str, *, history: list | None = None, settings: Settings | None = None, pipeline: Pipeline | None = None
+) -> Answer:
     """Answer a question in Arabic or English from the stored sources, with verified quotes.
 
     Args:
@@ -138,8 +143,12 @@ def answer(question: str, *, history: list | None = None, settings: Settings | N
     t2 = time.perf_counter()
     result.retrieved = retrieved
     result.notes = notes + result.notes
-    result.timings_ms = {**pipe.retriever.last_timings, "retrieval_ms": (t1 - t0) * 1e3,
-                         "answering_ms": (t2 - t1) * 1e3, "total_ms": (t2 - t0) * 1e3}
+    result.timings_ms = {
+        **pipe.retriever.last_timings,
+        "retrieval_ms": (t1 - t0) * 1e3,
+        "answering_ms": (t2 - t1) * 1e3,
+        "total_ms": (t2 - t0) * 1e3,
+    }
     return result
 
 
@@ -152,25 +161,53 @@ def cite(retrieved: list[Retrieved], pipe: Pipeline) -> list[Citation]:
         if doc is None or span is None:
             log.warning("dropped a quote that is not verbatim in %s (stale chunk?)", r.chunk.source)
             continue
-        out.append(Citation(n=len(out) + 1, quote=r.chunk.text, source=doc.id, start=span[0], end=span[1],
-                            paragraph=r.chunk.paragraph, title=doc.title))
+        out.append(
+            Citation(
+                n=len(out) + 1,
+                quote=r.chunk.text,
+                source=doc.id,
+                start=span[0],
+                end=span[1],
+                paragraph=r.chunk.paragraph,
+                title=doc.title,
+            )
+        )
     return out
 
 
-def extractive_answer(question: str, language: str, retrieved: list[Retrieved], pipe: Pipeline) -> Answer:
+def extractive_answer(
+    question: str, language: Literal["ar", "en"], retrieved: list[Retrieved], pipe: Pipeline
+) -> Answer:
     """Quote the best evidence verbatim, or abstain."""
     ev = choose_evidence(question, retrieved)
     citations = cite(ev.picked, pipe)
     if not citations:
         reason = ev.abstain_reason or "nothing relevant was found in the sources"
-        return Answer(question=question, text=abstain_text(language, reason), language=language,  # type: ignore[arg-type]
-                      abstained=True, reason=reason)
+        return Answer(
+            question=question,
+            text=abstain_text(language, reason),
+            language=language,
+            abstained=True,
+            reason=reason,
+        )
     source_lang = (pipe.store.document(citations[0].source).language or "ar") if citations else "ar"
     text = render(language, ev, [c.quote for c in citations], source_lang)
     problems = check_answer(text, citations, {c.source: pipe.store.document(c.source).text for c in citations})
     if problems:  # a bug, never expected: refuse rather than show an unverified quote
         log.error("citation check failed: %s", problems)
-        return Answer(question=question, text=abstain_text(language, "internal citation check failed"),
-                      language=language, abstained=True, reason="; ".join(problems))  # type: ignore[arg-type]
-    return Answer(question=question, text=text, language=language, abstained=False,  # type: ignore[arg-type]
-                  citations=citations, short_answer=ev.short, reason="extractive")
+        return Answer(
+            question=question,
+            text=abstain_text(language, "internal citation check failed"),
+            language=language,
+            abstained=True,
+            reason="; ".join(problems),
+        )
+    return Answer(
+        question=question,
+        text=text,
+        language=language,
+        abstained=False,
+        citations=citations,
+        short_answer=ev.short,
+        reason="extractive",
+    )

@@ -8,8 +8,18 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rag.evaluate import EvalReport
 
-_SHOWN = ("citation_verbatim", "citation_precision", "citation_recall", "answer_correct", "abstain_recall",
-          "false_abstain_rate", "retrieval_recall_at_k", "mrr", "latency_p50_ms", "latency_p95_ms")
+_SHOWN = (
+    "citation_verbatim",
+    "citation_precision",
+    "citation_recall",
+    "answer_correct",
+    "abstain_recall",
+    "false_abstain_rate",
+    "retrieval_recall_at_k",
+    "mrr",
+    "latency_p50_ms",
+    "latency_p95_ms",
+)
 
 
 def _cell(v: object) -> str:
@@ -19,21 +29,37 @@ def _cell(v: object) -> str:
 def render_markdown(report: EvalReport, worst: int = 15) -> str:
     """A report with one table per scope (all / ar / en / each set) and the worst failures."""
     s = report.summary
-    scopes = {"all": s, **{f"lang {k}": v for k, v in s["by_language"].items()},
-              **{f"set {k}": v for k, v in s.get("by_set", {}).items()}}
-    lines = ["# Eval report", "", f"backend: `{s.get('backend')}`, k = {s.get('k')}", "",
-             "| metric | " + " | ".join(scopes) + " |", "|---|" + "---|" * len(scopes)]
+    scopes = {
+        "all": s,
+        **{f"lang {k}": v for k, v in s["by_language"].items()},
+        **{f"set {k}": v for k, v in s.get("by_set", {}).items()},
+    }
+    lines = [
+        "# Eval report",
+        "",
+        f"backend: `{s.get('backend')}`, k = {s.get('k')}",
+        "",
+        "| metric | " + " | ".join(scopes) + " |",
+        "|---|" + "---|" * len(scopes),
+    ]
     for m in ("questions", "answerable", "unanswerable", *_SHOWN):
         lines.append(f"| {m} | " + " | ".join(_cell(v.get(m)) for v in scopes.values()) + " |")
     if report.compare:
         lines += ["", "## Retrieval variants", "", "| mode | recall@k | MRR |", "|---|---|---|"]
         lines += [f"| {m} | {v['retrieval_recall_at_k']} | {v['mrr']} |" for m, v in report.compare.items()]
-    failures = [r for r in report.results if (r["answerable"] and (not r["correct"] or not r["n_on_evidence"]))
-                or (not r["answerable"] and not r["abstained"])]
+    failures = [
+        r
+        for r in report.results
+        if (r["answerable"] and (not r["correct"] or not r["n_on_evidence"]))
+        or (not r["answerable"] and not r["abstained"])
+    ]
     lines += ["", f"## Failures ({len(failures)})", ""]
     for r in failures[:worst]:
-        kind = "answered an unanswerable question" if not r["answerable"] else (
-            "abstained" if r["abstained"] else "wrong or off-evidence")
+        kind = (
+            "answered an unanswerable question"
+            if not r["answerable"]
+            else ("abstained" if r["abstained"] else "wrong or off-evidence")
+        )
         quote = r["citations"][0]["quote"][:140] if r["citations"] else ""
         lines.append(f"- **{r['set']}:{r['id']}** ({r['language']}, {kind}): {r['question']}  ")
         lines.append(f"  quoted: {quote or '—'}; reason: {r.get('reason') or '—'}")

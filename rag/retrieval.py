@@ -12,7 +12,7 @@ from typing import Any
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from rag.lexical import BM25Index
 from rag.schema import Chunk, Retrieved
@@ -23,7 +23,7 @@ RRF_K = 60
 _DIGITS = re.compile(r"\d+")
 
 
-def build_components(settings: Settings, *, store=None, embeddings=None, second=None):  # noqa: ANN001, ANN201
+def build_components(settings: Settings, *, store=None, embeddings=None, second=None):
     """Create (or pass through) the store, the e5 embeddings and the optional second encoder."""
     if store is None:
         from rag.store import Store
@@ -51,7 +51,7 @@ class HybridRetriever(BaseRetriever):
     k: int = 8
     candidates: int = 30
     mode: str = "hybrid"  # or "dense" / "bm25", for comparisons
-    last_timings: dict[str, float] = {}
+    last_timings: dict[str, float] = Field(default_factory=dict)
     _lexical: BM25Index | None = None
     _lexical_count: int = -1
 
@@ -105,8 +105,12 @@ class HybridRetriever(BaseRetriever):
             if c in chunks
         ]
         t4 = time.perf_counter()
-        self.last_timings = {"dense_ms": (t1 - t0) * 1e3, "second_ms": (t2 - t1) * 1e3,
-                             "bm25_ms": (t3 - t2) * 1e3, "fusion_ms": (t4 - t3) * 1e3}
+        self.last_timings = {
+            "dense_ms": (t1 - t0) * 1e3,
+            "second_ms": (t2 - t1) * 1e3,
+            "bm25_ms": (t3 - t2) * 1e3,
+            "fusion_ms": (t4 - t3) * 1e3,
+        }
         return out
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LCDocument]:

@@ -41,7 +41,7 @@ def _client(settings: Settings) -> Any:
                     host=url.hostname, port=url.port or 8000, ssl=url.scheme == "https", settings=chroma_settings
                 )
                 _CLIENTS[key].heartbeat()
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 _CLIENTS.pop(key, None)
                 raise StoreError(
                     f"cannot reach the Chroma server at {settings.chroma_url} ({exc}); start it with "
@@ -59,7 +59,7 @@ def _client(settings: Settings) -> Any:
             ) from exc
         try:
             _CLIENTS[key] = chromadb.PersistentClient(path=key, settings=chroma_settings)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise StoreError(
                 f"the store at {path} cannot be opened ({type(exc).__name__}: {exc}); it may be corrupted — "
                 "rebuild it with `rag ingest --rebuild`"
@@ -73,13 +73,27 @@ def forget_clients() -> None:
 
 
 def _chunk_meta(c: Chunk) -> dict[str, Any]:
-    return {"source": c.source, "start": c.start, "end": c.end, "paragraph": c.paragraph,
-            "para_start": c.para_start, "para_end": c.para_end}
+    return {
+        "source": c.source,
+        "start": c.start,
+        "end": c.end,
+        "paragraph": c.paragraph,
+        "para_start": c.para_start,
+        "para_end": c.para_end,
+    }
 
 
 def _chunk(cid: str, text: str, m: dict[str, Any]) -> Chunk:
-    return Chunk(id=cid, text=text, source=str(m["source"]), start=int(m["start"]), end=int(m["end"]),
-                 paragraph=int(m["paragraph"]), para_start=int(m["para_start"]), para_end=int(m["para_end"]))
+    return Chunk(
+        id=cid,
+        text=text,
+        source=str(m["source"]),
+        start=int(m["start"]),
+        end=int(m["end"]),
+        paragraph=int(m["paragraph"]),
+        para_start=int(m["para_start"]),
+        para_end=int(m["para_end"]),
+    )
 
 
 class Store:
@@ -100,7 +114,7 @@ class Store:
             self.second = self._client.get_or_create_collection(
                 settings.collection + "_use", configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
             )
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise StoreError(
                 f"the store at {self.location} cannot be read ({type(exc).__name__}: {exc}); "
                 "rebuild it with `rag ingest --rebuild`"
@@ -167,7 +181,9 @@ class Store:
             part = chunks[i : i + _PAGE]
             ids = [c.id for c in part]
             if second is not None:
-                self.second.upsert(ids=ids, embeddings=second[i : i + _PAGE], metadatas=[{"source": c.source} for c in part])
+                self.second.upsert(
+                    ids=ids, embeddings=second[i : i + _PAGE], metadatas=[{"source": c.source} for c in part]
+                )
             self.chunks.upsert(
                 ids=ids,
                 documents=[c.text for c in part],
@@ -188,8 +204,10 @@ class Store:
         total = self.count()
         for offset in range(0, total, _PAGE):
             res = self.chunks.get(include=["documents", "metadatas"], limit=_PAGE, offset=offset)
-            out.extend(_chunk(i, t or "", m or {}) for i, t, m in
-                       zip(res["ids"], res["documents"] or [], res["metadatas"] or [], strict=False))
+            out.extend(
+                _chunk(i, t or "", m or {})
+                for i, t, m in zip(res["ids"], res["documents"] or [], res["metadatas"] or [], strict=False)
+            )
         return out
 
     def get_chunks(self, ids: Sequence[str]) -> list[Chunk]:
@@ -197,8 +215,10 @@ class Store:
         if not ids:
             return []
         res = self.chunks.get(ids=list(ids), include=["documents", "metadatas"])
-        found = {i: _chunk(i, t or "", m or {}) for i, t, m in
-                 zip(res["ids"], res["documents"] or [], res["metadatas"] or [], strict=False)}
+        found = {
+            i: _chunk(i, t or "", m or {})
+            for i, t, m in zip(res["ids"], res["documents"] or [], res["metadatas"] or [], strict=False)
+        }
         return [found[i] for i in ids if i in found]
 
     def search(self, vector: Sequence[float], k: int) -> list[tuple[Chunk, float]]:
@@ -206,12 +226,20 @@ class Store:
         n = self.count()
         if n == 0:
             return []
-        res = self.chunks.query(query_embeddings=[[float(x) for x in vector]], n_results=min(k, n),
-                                include=["documents", "metadatas", "distances"])
+        res = self.chunks.query(
+            query_embeddings=[[float(x) for x in vector]],
+            n_results=min(k, n),
+            include=["documents", "metadatas", "distances"],
+        )
         return [
             (_chunk(i, t or "", m or {}), 1.0 - float(d))
-            for i, t, m, d in zip(res["ids"][0], (res["documents"] or [[]])[0], (res["metadatas"] or [[]])[0],
-                                  (res["distances"] or [[]])[0], strict=False)
+            for i, t, m, d in zip(
+                res["ids"][0],
+                (res["documents"] or [[]])[0],
+                (res["metadatas"] or [[]])[0],
+                (res["distances"] or [[]])[0],
+                strict=False,
+            )
         ]
 
     def search_second(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
@@ -219,7 +247,9 @@ class Store:
         n = int(self.second.count())
         if n == 0:
             return []
-        res = self.second.query(query_embeddings=[[float(x) for x in vector]], n_results=min(k, n), include=["distances"])
+        res = self.second.query(
+            query_embeddings=[[float(x) for x in vector]], n_results=min(k, n), include=["distances"]
+        )
         return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], (res["distances"] or [[]])[0], strict=False)]
 
     def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:

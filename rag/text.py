@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Literal
 
 _HARAKAT = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # diacritics + tatweel
 _ALEF = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي"})
@@ -18,11 +19,129 @@ _SUFFIXES = ("هما", "كما", "ات", "ون", "ين", "ها", "هم", "ية",
 
 # Function words that carry no evidence (Arabic after normalisation, English lower-case).
 STOPWORDS = frozenset(
-    """في من على الي عن مع او ان ما ماذا متي اين كيف لماذا هل هو هي هذا هذه ذلك تلك التي الذي الذين كان كانت
-    قد لا لم لن ثم بين كل بعض اي ايضا حيث عند او و ب ل ف ك ال انه انها فان وقد كما مثل خلال
-    the a an of in on at to for from by with and or is are was were be been what which who whom whose when
-    where why how does do did has have had it its this that these those as about into than then there their
-    they he she his her i you we our your not no yes can could would should will shall may might""".split()
+    [
+        "في",
+        "من",
+        "على",
+        "الي",
+        "عن",
+        "مع",
+        "او",
+        "ان",
+        "ما",
+        "ماذا",
+        "متي",
+        "اين",
+        "كيف",
+        "لماذا",
+        "هل",
+        "هو",
+        "هي",
+        "هذا",
+        "هذه",
+        "ذلك",
+        "تلك",
+        "التي",
+        "الذي",
+        "الذين",
+        "كان",
+        "كانت",
+        "قد",
+        "لا",
+        "لم",
+        "لن",
+        "ثم",
+        "بين",
+        "كل",
+        "بعض",
+        "اي",
+        "ايضا",
+        "حيث",
+        "عند",
+        "او",
+        "و",
+        "ب",
+        "ل",
+        "ف",
+        "ك",
+        "ال",
+        "انه",
+        "انها",
+        "فان",
+        "وقد",
+        "كما",
+        "مثل",
+        "خلال",
+        "the",
+        "a",
+        "an",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "from",
+        "by",
+        "with",
+        "and",
+        "or",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "does",
+        "do",
+        "did",
+        "has",
+        "have",
+        "had",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "as",
+        "about",
+        "into",
+        "than",
+        "then",
+        "there",
+        "their",
+        "they",
+        "he",
+        "she",
+        "his",
+        "her",
+        "i",
+        "you",
+        "we",
+        "our",
+        "your",
+        "not",
+        "no",
+        "yes",
+        "can",
+        "could",
+        "would",
+        "should",
+        "will",
+        "shall",
+        "may",
+        "might",
+    ]
 )
 
 
@@ -63,7 +182,7 @@ def tokens(text: str, *, keep_stopwords: bool = False) -> list[str]:
     return out
 
 
-def detect_language(text: str) -> str:
+def detect_language(text: str) -> Literal["ar", "en"]:
     """Return "ar" when Arabic letters outnumber Latin ones, else "en"."""
     ar = len(_ARABIC_CHAR.findall(text))
     la = len(_LATIN_CHAR.findall(text))

@@ -13,12 +13,39 @@ from rag.schema import Retrieved
 from rag.text import normalize
 
 AR_MONTHS = {
-    "يناير": "January", "فبراير": "February", "مارس": "March", "ابريل": "April", "مايو": "May",
-    "يونيو": "June", "يوليو": "July", "اغسطس": "August", "سبتمبر": "September", "اكتوبر": "October",
-    "نوفمبر": "November", "ديسمبر": "December",
+    "يناير": "January",
+    "فبراير": "February",
+    "مارس": "March",
+    "ابريل": "April",
+    "مايو": "May",
+    "يونيو": "June",
+    "يوليو": "July",
+    "اغسطس": "August",
+    "سبتمبر": "September",
+    "اكتوبر": "October",
+    "نوفمبر": "November",
+    "ديسمبر": "December",
 }
-_MONTH_ALT = "|".join(["يناير", "فبراير", "مارس", "أبريل", "إبريل", "ابريل", "مايو", "يونيو", "يوليو", "أغسطس",
-                       "اغسطس", "سبتمبر", "أكتوبر", "اكتوبر", "نوفمبر", "ديسمبر"])
+_MONTH_ALT = "|".join(
+    [
+        "يناير",
+        "فبراير",
+        "مارس",
+        "أبريل",
+        "إبريل",
+        "ابريل",
+        "مايو",
+        "يونيو",
+        "يوليو",
+        "أغسطس",
+        "اغسطس",
+        "سبتمبر",
+        "أكتوبر",
+        "اكتوبر",
+        "نوفمبر",
+        "ديسمبر",
+    ]
+)
 _YEAR = r"(?:1[89]\d{2}|20\d{2})"
 # Most specific first: a period, then month + year, then a bare year.
 _DATE_PATTERNS = [
@@ -28,12 +55,20 @@ _DATE_PATTERNS = [
 ]
 _QUANTITY = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|٪|في المائة|بالمائة|مليون|مليار|ألف)?")
 
-_EN_DATE = re.compile(r"\b(when|what year|which year|what date|what month|which month|what period|which period|"
-                      r"how long|time frame|timeframe|years?\b.*\bcover)", re.I)
-_EN_QUANTITY = re.compile(r"\b(how many|how much|what percentage|what percent|population|number of|"
-                          r"how large|how big|what share)\b", re.I)
-_AR_DATE = re.compile(r"(متى|في أي عام|في اي عام|أي عام|اي عام|أي سنة|اي سنة|أي شهر|اي شهر|ما الفترة|ما هي الفترة|"
-                      r"ما تاريخ|في أي تاريخ|تاريخ|الفترة الزمنية|لأي فترة|لاي فترة|أي فترة|اي فترة|في أي سنة)")
+_EN_DATE = re.compile(
+    r"\b(when|what year|which year|what date|what month|which month|what period|which period|"
+    r"how long|time frame|timeframe|years?\b.*\bcover)",
+    re.I,
+)
+_EN_QUANTITY = re.compile(
+    r"\b(how many|how much|what percentage|what percent|population|number of|"
+    r"how large|how big|what share)\b",
+    re.I,
+)
+_AR_DATE = re.compile(
+    r"(متى|في أي عام|في اي عام|أي عام|اي عام|أي سنة|اي سنة|أي شهر|اي شهر|ما الفترة|ما هي الفترة|"
+    r"ما تاريخ|في أي تاريخ|تاريخ|الفترة الزمنية|لأي فترة|لاي فترة|أي فترة|اي فترة|في أي سنة)"
+)
 _AR_QUANTITY = re.compile(r"(كم|ما عدد|ما هو عدد|عدد سكان|نسبة|ما حجم|ما قيمة)")
 
 
@@ -49,7 +84,7 @@ class Evidence:
 
 
 def expected_type(question: str) -> str | None:
-    """"date", "quantity" or None, from the question's wording (English or Arabic)."""
+    """ "date", "quantity" or None, from the question's wording (English or Arabic)."""
     if _EN_QUANTITY.search(question) or _AR_QUANTITY.search(question):
         return "quantity"
     if _EN_DATE.search(question) or _AR_DATE.search(question):
@@ -66,7 +101,9 @@ def find_value(kind: str, text: str) -> str | None:
                 return m.group(0).strip()
         return None
     for m in _QUANTITY.finditer(text):
-        if not re.fullmatch(_YEAR, m.group(0).strip()) and not re.search(rf"{_YEAR}\s*[-–]", text[m.start():m.end() + 2]):
+        if not re.fullmatch(_YEAR, m.group(0).strip()) and not re.search(
+            rf"{_YEAR}\s*[-–]", text[m.start() : m.end() + 2]
+        ):
             return m.group(0).strip()
     return None
 

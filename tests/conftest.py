@@ -1,0 +1,72 @@
+"""Shared fixtures: every test gets its own store; fakes are injected, never monkeypatched."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rag.settings import Settings
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+ARTICLE = Path(__file__).resolve().parent.parent / "rag" / "data" / "000_c19c94f8a9a8e670.txt"
+
+
+class FakeEmbeddings:
+    """Deterministic bag-of-words vectors: texts sharing words are similar. Fast, no model."""
+
+    name = "fake"
+    dimension = 64
+
+    def encode(self, texts, *, query, progress=None):
+        from rag.text import tokens
+
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for i, t in enumerate(texts):
+            for tok in tokens(t) or ["empty"]:
+                h = int(hashlib.md5(tok.encode()).hexdigest(), 16)
+                out[i, h % self.dimension] += 1.0
+            out[i] /= max(np.linalg.norm(out[i]), 1e-9)
+        if progress:
+            progress(len(texts))
+        return out
+
+    def embed_documents(self, texts):
+        return self.encode(texts, query=False).tolist()
+
+    def embed_query(self, text):
+        return self.encode([text], query=True)[0].tolist()
+
+
+@pytest.fixture(scope="session")
+def model_dir(tmp_path_factory) -> Path:
+    """One converted e5 model per test session (kept out of the real cache)."""
+    shared = os.environ.get("RAG_TEST_MODEL_DIR")
+    return Path(shared) if shared else tmp_path_factory.mktemp("model") / "e5"
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch, model_dir) -> Settings:
+    """Point the store (and model cache) at temporary folders for every test."""
+    from rag import store
+
+    monkeypatch.setenv("RAG_STORE_DIR", str(tmp_path / "store"))
+    monkeypatch.setenv("RAG_MODEL_DIR", str(model_dir))
+    store.forget_clients()
+    return Settings(store_dir=tmp_path / "store", model_dir=model_dir, use_second_encoder=False)
+
+
+@pytest.fixture
+def fake_pipeline(isolated):
+    """A pipeline on the real article with the fake embedder and a real (temporary) Chroma."""
+    from rag.pipeline import Pipeline
+
+    pipe = Pipeline(isolated, embeddings=FakeEmbeddings(), second=None)
+    pipe.ensure_corpus()
+    return pipe

@@ -1,0 +1,83 @@
+import pytest
+
+from rag.errors import InputError
+from rag.pipeline import answer, clean_question, retrieval_query
+from rag.schema import Retrieved
+
+
+def _verbatim(pipe, res):
+    for c in res.citations:
+        assert pipe.store.document(c.source).text[c.start : c.end] == c.quote
+
+
+def test_arabic_question_gets_a_verified_quote(fake_pipeline):
+    res = answer("ما المنصة التي اقترحتها كازاخستان لزيادة الاستثمارات المالية؟", pipeline=fake_pipeline)
+    assert not res.abstained and res.language == "ar"
+    assert res.citations and "[1]" in res.text
+    _verbatim(fake_pipeline, res)
+
+
+def test_typed_question_leads_with_the_span(fake_pipeline):
+    res = answer("متى عقد اجتماع مجلس رؤساء الدول؟", pipeline=fake_pipeline)
+    assert res.short_answer == "يوليو 2023"
+    assert res.text.startswith("الجواب: يوليو 2023 [1]")
+    _verbatim(fake_pipeline, res)
+
+
+def test_quantity_question_without_a_number_abstains(fake_pipeline):
+    res = answer("كم عدد سكان كازاخستان؟", pipeline=fake_pipeline)
+    assert res.abstained and not res.citations
+    assert "لا تذكر المصادر" in res.text
+
+
+def test_english_answers_say_the_quote_is_arabic(fake_pipeline):
+    res = answer("When did the Council of Heads of State meet in 2023?", pipeline=fake_pipeline)
+    assert res.language == "en"
+    if not res.abstained:
+        assert "original Arabic" in res.text
+        _verbatim(fake_pipeline, res)
+
+
+@pytest.mark.parametrize("q", ["", "   ", "\n\t", "\x00\x01"])
+def test_empty_questions_are_rejected(q):
+    with pytest.raises(InputError, match="empty"):
+        clean_question(q, 100)
+
+
+def test_huge_question_is_truncated_with_a_note(fake_pipeline):
+    res = answer("ما هو مركز أستانا المالي الدولي؟ " * 4000, pipeline=fake_pipeline)
+    assert any("only the first" in n for n in res.notes)
+
+
+@pytest.mark.parametrize("q", ["???!!!", "Что такое ШОС?", "上海合作组织是什么", "😀😀"])
+def test_other_scripts_never_crash(fake_pipeline, q):
+    res = answer(q, pipeline=fake_pipeline)
+    _verbatim(fake_pipeline, res)
+    assert res.abstained or res.citations
+
+
+def test_follow_up_joins_the_previous_question():
+    hist = [{"role": "user", "content": "When was the first meeting?"}, {"role": "assistant", "content": "x"}]
+    assert retrieval_query("And where?", hist) == "When was the first meeting? And where?"
+    assert retrieval_query("ومتى عُقد؟", [("ما اجتماع مجلس رؤساء الدول؟", "...")]).startswith("ما اجتماع")
+    assert retrieval_query("Who wrote the article about Kazakhstan's chairmanship?", hist).startswith("Who")
+
+
+def test_stale_chunk_that_no_longer_matches_is_dropped(fake_pipeline):
+    from rag.pipeline import cite
+
+    real = fake_pipeline.retriever.retrieve("مركز أستانا المالي الدولي")[0]
+    fake = real.model_copy(update={"chunk": real.chunk.model_copy(update={"text": real.chunk.text + " مزيف"})})
+    assert cite([fake], fake_pipeline) == []
+    assert len(cite([real], fake_pipeline)) == 1
+    assert isinstance(real, Retrieved)
+
+
+def test_empty_store_ingests_the_default_article_first(isolated):
+    from rag.pipeline import Pipeline
+    from tests.conftest import FakeEmbeddings
+
+    pipe = Pipeline(isolated, embeddings=FakeEmbeddings(), second=None)
+    assert pipe.store.count() == 0
+    answer("ما هي منظمة شنغهاي للتعاون؟", pipeline=pipe)
+    assert pipe.store.count() > 30

@@ -1,0 +1,109 @@
+import json
+
+import pytest
+
+from rag.errors import EvalSetError
+from rag.evaluate import check_gates, load_set, run, write_outputs
+
+
+def _write(tmp_path, lines):
+    p = tmp_path / "set.jsonl"
+    p.write_text("\n".join(lines), encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("{not json", "set.jsonl:2: malformed JSON"),
+        ('{"id": "a", "question": "q", "language": "ar"}', "set.jsonl:2: missing field"),
+        ('{"id": "b", "question": "q", "language": "fr", "answerable": false}', "unknown language"),
+        ('{"id": "c", "question": "q", "language": "ar", "answerable": true}', "evidence"),
+        ('{"id": "ok", "question": "q", "language": "ar", "answerable": false}', "duplicate id"),
+    ],
+)
+def test_malformed_rows_name_file_and_line(tmp_path, line, message):
+    good = '{"id": "ok", "question": "q", "language": "ar", "answerable": false}'
+    with pytest.raises(EvalSetError, match=message):
+        load_set(_write(tmp_path, [good, line]))
+
+
+def test_shipped_sets_are_valid_and_large_enough():
+    dev = load_set("eval/dev.jsonl")
+    held = load_set("eval/heldout.jsonl")
+    assert len(dev) >= 80 and len(held) >= 30
+    assert sum(not r.answerable for r in dev) >= 15
+    for lang in ("ar", "en"):
+        assert sum(r.language == lang for r in dev) >= 35
+
+
+def test_evidence_not_in_sources_is_an_error(fake_pipeline, tmp_path):
+    p = _write(
+        tmp_path,
+        [
+            '{"id": "x", "question": "q", "language": "ar", "answerable": true, '
+            '"expected": [["a"]], "evidence": ["not in any source"]}'
+        ],
+    )
+    with pytest.raises(EvalSetError, match="not a verbatim span"):
+        run([p], pipeline=fake_pipeline)
+
+
+def test_run_writes_all_outputs_atomically(fake_pipeline, tmp_path):
+    rows = [
+        {
+            "id": "a1",
+            "question": "ما المنصة التي اقترحتها كازاخستان؟",
+            "language": "ar",
+            "answerable": True,
+            "expected": [["مركز أستانا المالي الدولي"]],
+            "evidence": ["مركز أستانا المالي الدولي"],
+        },
+        {"id": "u1", "question": "كم عدد سكان كازاخستان؟", "language": "ar", "answerable": False},
+        {
+            "id": "e1",
+            "question": "Who wrote the article?",
+            "language": "en",
+            "answerable": True,
+            "expected": [["زمان باجوا"]],
+            "evidence": ["بقلم: زمان باجوا"],
+        },
+    ]
+    p = _write(tmp_path, [json.dumps(r, ensure_ascii=False) for r in rows])
+    report = run([p], pipeline=fake_pipeline, k=5)
+    s = report.summary
+    for key in (
+        "citation_verbatim",
+        "citation_precision",
+        "citation_recall",
+        "answer_correct",
+        "abstain_recall",
+        "false_abstain_rate",
+        "retrieval_recall_at_k",
+        "mrr",
+        "latency_p50_ms",
+        "latency_p95_ms",
+    ):
+        assert key in s and key in s["by_language"]["ar"] and key in s["by_language"]["en"]
+    assert s["citation_verbatim"] == 1.0
+    assert s["abstain_recall"] == 1.0
+    out = tmp_path / "out"
+    write_outputs(report, out)
+    assert {f.name for f in out.iterdir()} >= {
+        "summary.json",
+        "results.jsonl",
+        "report.md",
+        "metrics.png",
+        "latency.png",
+    }
+    assert len((out / "results.jsonl").read_text().splitlines()) == 3
+    assert not [f for f in tmp_path.iterdir() if f.name.startswith(".out")]
+
+
+def test_gates():
+    s = {"citation_verbatim": 1.0, "false_abstain_rate": 0.1, "by_language": {"ar": {"answer_correct": 0.5}}}
+    assert check_gates(s, ["citation_verbatim=1.0"]) == []
+    assert check_gates(s, ["false_abstain_rate=0.05"])
+    assert check_gates(s, ["ar.answer_correct=0.9"])
+    with pytest.raises(Exception, match="unknown metric"):
+        check_gates(s, ["nope=1"])

@@ -1,0 +1,54 @@
+from rag.chunking import split_document
+from rag.loaders import default_document
+from rag.schema import Document
+from rag.text import detect_language, normalize, tokens
+
+
+def test_default_article_is_byte_for_byte():
+    doc = default_document()
+    assert doc.sha256 == "081b2b59d11754ba19d38b7a464622c940b7f82b6d085c0292b5ec97d51ae7f9"
+    assert doc.text.count("\n") == 15
+
+
+def test_every_chunk_is_an_exact_span_with_offsets():
+    doc = default_document()
+    chunks = split_document(doc)
+    assert len(chunks) > 30
+    for c in chunks:
+        assert doc.text[c.start : c.end] == c.text
+        assert doc.text[c.para_start : c.para_end].find(c.text) >= 0
+        assert c.text == c.text.strip()
+    assert {c.paragraph for c in chunks} == set(range(1, 17))
+
+
+def test_numbers_and_ranges_are_never_split():
+    doc = default_document()
+    texts = [c.text for c in split_document(doc)]
+    assert any("2025-2027" in t for t in texts)
+    assert any("2024-2029" in t for t in texts)
+    doc2 = Document(id="x", text="القيمة 2.5 مليون. هل هذا صحيح؟ نعم؛ بالتأكيد! The end")
+    parts = [c.text for c in split_document(doc2)]
+    assert parts == ["القيمة 2.5 مليون.", "هل هذا صحيح؟", "نعم؛", "بالتأكيد!", "The end"]
+
+
+def test_chunk_ids_are_stable_and_content_derived():
+    doc = default_document()
+    a = [c.id for c in split_document(doc)]
+    b = [c.id for c in split_document(doc)]
+    assert a == b and len(set(a)) == len(a)
+    changed = Document(id=doc.id, text=doc.text.replace("2023", "2024"))
+    assert set(a) != {c.id for c in split_document(changed)}
+
+
+def test_arabic_normalisation_folds_variants():
+    assert normalize("أَلْمَاتِي") == normalize("الماتي")
+    assert normalize("كـــازاخستان") == normalize("كازاخستان")
+    assert normalize("مدرسة") == normalize("مدرسه")
+    assert tokens("والاستثمارات") == tokens("الاستثمارات")
+
+
+def test_language_detection():
+    assert detect_language("ما هي منظمة شنغهاي؟") == "ar"
+    assert detect_language("What is the SCO?") == "en"
+    assert detect_language("ما معنى SCO؟") == "ar"
+    assert detect_language("12345 ?!") == "en"

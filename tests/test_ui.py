@@ -1,0 +1,149 @@
+"""Chat page: handler tests with a fake answer(), a gradio_client API test, and a real browser test."""
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from rag.schema import Answer, Citation, Document, IngestReport
+from rag.ui import ChatUI, render_answer, safe_upload_name
+
+SOURCE = Document(id="doc.txt", title="<b>Title</b>", language="ar",
+                  text="سطر أول.\nقبل <script>alert(1)</script> الاقتباس هنا. بعده.\n")
+QUOTE_START = SOURCE.text.index("الاقتباس")
+
+
+def fake_answer(question, history=None):
+    if "population" in question:
+        return Answer(question=question, text="The sources don't say.", language="en", abstained=True)
+    quote = "الاقتباس هنا."
+    return Answer(question=question, text=f"يقول المصدر:\n[1] «{quote}»", language="ar", abstained=False,
+                  citations=[Citation(n=1, quote=quote, source="doc.txt", start=QUOTE_START,
+                                      end=QUOTE_START + len(quote), paragraph=2)])
+
+
+def make(tmp_path, settings):
+    ingested = []
+
+    def ingest_fn(paths):
+        ingested.extend(paths)
+        return IngestReport(documents=len(paths), added=2)
+
+    ui = ChatUI(settings.model_copy(update={"store_dir": tmp_path / "store"}), fake_answer, ingest_fn,
+                lambda: [{"title": "<i>t</i>", "outlet": "o", "author": "a", "chunks": 3}],
+                lambda sid: SOURCE if sid == "doc.txt" else None)
+    return ui, ingested
+
+
+def test_render_escapes_and_highlights_exact_offsets():
+    out = render_answer(fake_answer("q"), lambda s: SOURCE)
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert "<mark>الاقتباس هنا.</mark>" in out
+    assert 'dir="rtl"' in out and "&lt;b&gt;Title&lt;/b&gt;" in out
+
+
+def test_abstention_looks_different():
+    out = render_answer(fake_answer("population?"), lambda s: None)
+    assert 'class="answer abstained"' in out and 'dir="ltr"' in out
+
+
+def test_respond_streams_then_shows_citations(tmp_path, isolated):
+    ui, _ = make(tmp_path, isolated)
+    steps = list(ui.respond("سؤال", [{"role": "user", "content": [{"type": "text", "text": "قبل"}]},
+                                     {"role": "assistant", "content": "x"}]))
+    assert len(steps) >= 2
+    final, box = steps[-1]
+    assert box == "" and final[-2] == {"role": "user", "content": "سؤال"}
+    assert "<details" in final[-1]["content"] and "<mark>" in final[-1]["content"]
+
+
+def test_upload_names_cannot_escape(tmp_path, isolated):
+    assert safe_upload_name("../../etc/passwd.txt") == "passwd.txt"
+    assert safe_upload_name("..\\..\\x.md") == "x.md"
+    assert safe_upload_name(".hidden.txt") == "hidden.txt"
+    ui, ingested = make(tmp_path, isolated)
+    evil = tmp_path / "evil name;rm -rf.txt"
+    evil.write_text("نص", encoding="utf-8")
+    pdf = tmp_path / "x.pdf"
+    pdf.write_bytes(b"%PDF")
+    msg, docs = ui.upload([str(evil), str(pdf)])
+    assert "unsupported type" in msg and "citable" in msg
+    assert [p.parent for p in ingested] == [tmp_path / "store" / "uploads"]
+    assert "&lt;i&gt;" in docs
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, model_dir):
+    store = tmp_path_factory.mktemp("chat-store")
+    port = _free_port()
+    env = {**__import__("os").environ, "RAG_STORE_DIR": str(store), "RAG_MODEL_DIR": str(model_dir)}
+    proc = subprocess.Popen([sys.executable, "-m", "rag.cli", "chat", "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 240
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(proc.stdout.read())
+            time.sleep(1)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+@pytest.mark.real
+def test_gradio_client_api(server):
+    from gradio_client import Client
+
+    client = Client(server, verbose=False)
+    res = client.predict("ما المنصة التي اقترحتها كازاخستان لزيادة الاستثمارات المالية؟", api_name="/ask")
+    assert not res["abstained"] and "مركز أستانا المالي الدولي" in res["citations"][0]["quote"]
+
+
+@pytest.mark.real
+@pytest.mark.browser
+@pytest.mark.skipif(not shutil.which("chromium"), reason="Debian chromium is not installed (.ci/test.sh installs it)")
+def test_browser_arabic_and_english(server):
+    from playwright.sync_api import sync_playwright
+
+    shots = Path(__file__).parent / "artifacts"
+    shots.mkdir(exist_ok=True)
+    flags = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", "--no-first-run"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=flags)
+        page = browser.new_page(viewport={"width": 1300, "height": 1000})
+        t0 = time.perf_counter()
+        page.goto(server)
+        page.wait_for_selector("#question textarea")
+        cases = [("متى عقد اجتماع مجلس رؤساء الدول؟", "rtl", "يوليو 2023"),
+                 ("Which period does the SCO anti-drug strategy cover?", "ltr", "2024-2029")]
+        for i, (question, direction, expected) in enumerate(cases, start=1):
+            page.fill("#question textarea", question)
+            t0 = time.perf_counter()
+            page.click("#send")
+            page.wait_for_function("n => document.querySelectorAll('#chat details.citation').length >= n", arg=i,
+                                   timeout=60_000)
+            print(f"full answer in the browser: {time.perf_counter() - t0:.2f} s")
+            answer = page.query_selector_all("#chat .answer")[-1]
+            assert answer.evaluate("e => getComputedStyle(e).direction") == direction
+            assert expected in answer.inner_text()
+            details = page.query_selector_all("#chat details.citation")[-1]
+            details.click()
+            mark = details.query_selector("mark")
+            assert mark.is_visible() and expected in details.inner_text()
+            page.screenshot(path=str(shots / f"chat-{direction}.png"), full_page=True)
+        browser.close()

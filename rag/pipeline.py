@@ -14,7 +14,7 @@ from rag.citations import check_answer, locate
 from rag.errors import InputError
 from rag.schema import Answer, Citation, Retrieved
 from rag.settings import Settings
-from rag.text import detect_language, tokens
+from rag.text import detect_language, expand_query, tokens
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,11 @@ class Pipeline:
 
             log.warning("the store is empty: ingesting the default article first")
             ingest(None, self.settings, store=self.store, embeddings=self.embeddings, second=self.second)
+
+    def similarity(self, question: str, passages: list[str]) -> list[float]:
+        """Cosine similarity of a question to short passages (e5 query vs passage vectors)."""
+        q = self.embeddings.encode([expand_query(question)], query=True)[0]
+        return [float(x) for x in self.embeddings.encode(passages, query=False) @ q]
 
     def llm(self) -> Any:
         """The generative backend, built on first use."""
@@ -179,7 +184,7 @@ def extractive_answer(
     question: str, language: Literal["ar", "en"], retrieved: list[Retrieved], pipe: Pipeline
 ) -> Answer:
     """Quote the best evidence verbatim, or abstain."""
-    ev = choose_evidence(question, retrieved)
+    ev = choose_evidence(question, retrieved, scorer=pipe.similarity)
     citations = cite(ev.picked, pipe)
     if not citations:
         reason = ev.abstain_reason or "nothing relevant was found in the sources"

@@ -192,3 +192,19 @@ def detect_language(text: str) -> Literal["ar", "en"]:
 def is_arabic_script(text: str) -> bool:
     """True when the text contains any Arabic letters."""
     return bool(_ARABIC_CHAR.search(text))
+
+
+# English acronyms spelled out before embedding: the Arabic sources write the name in full, so a bare
+# "SCO" only matches the one sentence that carries the Latin acronym.
+_EXPANSIONS = {
+    r"\bSCO\b": "Shanghai Cooperation Organisation",
+    r"\bUN\b": "United Nations",
+    r"\bUNEP\b": "United Nations Environment Programme",
+}
+
+
+def expand_query(question: str) -> str:
+    """Spell out known acronyms in a question (for embedding only)."""
+    for pat, full in _EXPANSIONS.items():
+        question = re.sub(pat, full, question)
+    return question

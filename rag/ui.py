@@ -60,9 +60,7 @@ def render_answer(ans: Answer, sources: Callable[[str], Any]) -> str:
         p_start = text.rfind("\n", 0, c.start) + 1
         p_end = text.find("\n", c.end)
         p_end = len(text) if p_end < 0 else p_end
-        para = (
-            f"{_e(text[p_start : c.start])}<mark>{_e(text[c.start : c.end])}</mark>{_e(text[c.end : p_end])}"
-        )
+        para = f"{_e(text[p_start : c.start])}<mark>{_e(text[c.start : c.end])}</mark>{_e(text[c.end : p_end])}"
         title = _e(doc.title if doc and doc.title else c.source)
         where = "paragraph" if ans.language == "en" else "الفقرة"
         parts.append(
@@ -92,8 +90,14 @@ def safe_upload_name(name: str) -> str:
 class ChatUI:
     """Handlers for the page, with the answer and ingest functions injected."""
 
-    def __init__(self, settings: Settings, answer_fn: AnswerFn, ingest_fn: Callable[..., Any],
-                 docs_fn: Callable[[], list[dict[str, Any]]], source_fn: Callable[[str], Any]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        answer_fn: AnswerFn,
+        ingest_fn: Callable[..., Any],
+        docs_fn: Callable[[], list[dict[str, Any]]],
+        source_fn: Callable[[str], Any],
+    ) -> None:
         self.settings = settings
         self.answer_fn = answer_fn
         self.ingest_fn = ingest_fn
@@ -109,7 +113,9 @@ class ChatUI:
         try:
             ans = self.answer_fn(message, history=past)
         except RagError as exc:
-            history.append({"role": "assistant", "content": f'<div class="answer abstained" dir="auto">{_e(str(exc))}</div>'})
+            history.append(
+                {"role": "assistant", "content": f'<div class="answer abstained" dir="auto">{_e(str(exc))}</div>'}
+            )
             yield history, ""
             return
         words = ans.text.split(" ")
@@ -159,8 +165,10 @@ class ChatUI:
             try:
                 report = self.ingest_fn(targets)
                 messages += [_e(s) for s in report.skipped]
-                messages.append(f"Added {report.documents} document(s): {report.added} new chunks, "
-                                f"{report.unchanged} unchanged. They are citable now.")
+                messages.append(
+                    f"Added {report.documents} document(s): {report.added} new chunks, "
+                    f"{report.unchanged} unchanged. They are citable now."
+                )
             except RagError as exc:
                 messages.append(_e(str(exc)))
         return "\n\n".join(messages), self.documents_markdown()
@@ -171,27 +179,42 @@ def build_app(ui: ChatUI) -> Any:
     import gradio as gr
 
     with gr.Blocks(title="sco-chat") as app:
-        gr.Markdown("## sco-chat — اسأل بالعربية أو بالإنجليزية · Ask in Arabic or English\n"
-                    "Every answer quotes its source verbatim; open a citation to see it highlighted.")
+        gr.Markdown(
+            "## sco-chat — اسأل بالعربية أو بالإنجليزية · Ask in Arabic or English\n"
+            "Every answer quotes its source verbatim; open a citation to see it highlighted."
+        )
         with gr.Row():
             with gr.Column(scale=3):
-                chatbot = gr.Chatbot(elem_id="chat", height=560, label="chat", buttons=["copy"],
-                                     feedback_options=None, placeholder="Ask about Kazakhstan's SCO chairmanship")
-                box = gr.Textbox(placeholder="اكتب سؤالك… / Type your question…", show_label=False,
-                                 elem_id="question", rtl=False, autofocus=True, max_lines=4)
+                chatbot = gr.Chatbot(
+                    elem_id="chat",
+                    height=560,
+                    label="chat",
+                    buttons=["copy"],
+                    feedback_options=None,
+                    placeholder="Ask about Kazakhstan's SCO chairmanship",
+                )
+                box = gr.Textbox(
+                    placeholder="اكتب سؤالك… / Type your question…",
+                    show_label=False,
+                    elem_id="question",
+                    rtl=False,
+                    autofocus=True,
+                    max_lines=4,
+                )
                 with gr.Row():
                     send = gr.Button("Ask · اسأل", variant="primary", elem_id="send")
                     gr.ClearButton([chatbot, box], value="Clear chat · مسح", elem_id="clear")
                 gr.Examples(EXAMPLES, inputs=[box], label="Examples · أمثلة")
             with gr.Column(scale=2):
                 docs = gr.Markdown(ui.documents_markdown(), elem_id="documents")
-                files = gr.File(label="Add a .txt / .md document", file_types=UPLOAD_TYPES, file_count="multiple",
-                                elem_id="upload")
+                files = gr.File(
+                    label="Add a .txt / .md document", file_types=UPLOAD_TYPES, file_count="multiple", elem_id="upload"
+                )
                 add = gr.Button("Add to sources · أضف", elem_id="add")
                 upload_msg = gr.Markdown(elem_id="upload-status")
         send.click(ui.respond, [box, chatbot], [chatbot, box], api_name="chat")
-        box.submit(ui.respond, [box, chatbot], [chatbot, box], api_name=False)
-        add.click(ui.upload, [files], [upload_msg, docs], api_name=False)
+        box.submit(ui.respond, [box, chatbot], [chatbot, box], api_visibility="private")
+        add.click(ui.upload, [files], [upload_msg, docs], api_visibility="private")
         hidden_q = gr.Textbox(visible=False)
         hidden_out = gr.JSON(visible=False)
         hidden_q.submit(ui.ask_api, [hidden_q], [hidden_out], api_name="ask")
@@ -212,15 +235,17 @@ def make_ui(settings: Settings) -> ChatUI:
     return ChatUI(
         settings,
         answer_fn=lambda q, history=None: answer(q, history=history, pipeline=pipe),
-        ingest_fn=lambda paths: ingest(paths, settings, store=pipe.store, embeddings=pipe.embeddings,
-                                       second=pipe.second),
+        ingest_fn=lambda paths: ingest(
+            paths, settings, store=pipe.store, embeddings=pipe.embeddings, second=pipe.second
+        ),
         docs_fn=docs,
         source_fn=pipe.store.document,
     )
 
 
-def launch(settings: Settings, *, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
-           auth: str | None = None) -> None:
+def launch(
+    settings: Settings, *, host: str = "127.0.0.1", port: int = 7860, share: bool = False, auth: str | None = None
+) -> None:
     """Serve the page (loopback by default, analytics off)."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     creds = None
@@ -231,5 +256,14 @@ def launch(settings: Settings, *, host: str = "127.0.0.1", port: int = 7860, sha
         creds = (user, password)
     app = build_app(make_ui(settings))
     app.queue(default_concurrency_limit=4)
-    app.launch(server_name=host, server_port=port, share=share, auth=creds, css=CSS, show_error=False,
-               max_file_size=settings.max_document_bytes, allowed_paths=[], theme=None)
+    app.launch(
+        server_name=host,
+        server_port=port,
+        share=share,
+        auth=creds,
+        css=CSS,
+        show_error=False,
+        max_file_size=settings.max_document_bytes,
+        allowed_paths=[],
+        theme=None,
+    )

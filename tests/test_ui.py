@@ -12,8 +12,12 @@ import pytest
 from rag.schema import Answer, Citation, Document, IngestReport
 from rag.ui import ChatUI, render_answer, safe_upload_name
 
-SOURCE = Document(id="doc.txt", title="<b>Title</b>", language="ar",
-                  text="سطر أول.\nقبل <script>alert(1)</script> الاقتباس هنا. بعده.\n")
+SOURCE = Document(
+    id="doc.txt",
+    title="<b>Title</b>",
+    language="ar",
+    text="سطر أول.\nقبل <script>alert(1)</script> الاقتباس هنا. بعده.\n",
+)
 QUOTE_START = SOURCE.text.index("الاقتباس")
 
 
@@ -21,9 +25,15 @@ def fake_answer(question, history=None):
     if "population" in question:
         return Answer(question=question, text="The sources don't say.", language="en", abstained=True)
     quote = "الاقتباس هنا."
-    return Answer(question=question, text=f"يقول المصدر:\n[1] «{quote}»", language="ar", abstained=False,
-                  citations=[Citation(n=1, quote=quote, source="doc.txt", start=QUOTE_START,
-                                      end=QUOTE_START + len(quote), paragraph=2)])
+    return Answer(
+        question=question,
+        text=f"يقول المصدر:\n[1] «{quote}»",
+        language="ar",
+        abstained=False,
+        citations=[
+            Citation(n=1, quote=quote, source="doc.txt", start=QUOTE_START, end=QUOTE_START + len(quote), paragraph=2)
+        ],
+    )
 
 
 def make(tmp_path, settings):
@@ -33,9 +43,13 @@ def make(tmp_path, settings):
         ingested.extend(paths)
         return IngestReport(documents=len(paths), added=2)
 
-    ui = ChatUI(settings.model_copy(update={"store_dir": tmp_path / "store"}), fake_answer, ingest_fn,
-                lambda: [{"title": "<i>t</i>", "outlet": "o", "author": "a", "chunks": 3}],
-                lambda sid: SOURCE if sid == "doc.txt" else None)
+    ui = ChatUI(
+        settings.model_copy(update={"store_dir": tmp_path / "store"}),
+        fake_answer,
+        ingest_fn,
+        lambda: [{"title": "<i>t</i>", "outlet": "o", "author": "a", "chunks": 3}],
+        lambda sid: SOURCE if sid == "doc.txt" else None,
+    )
     return ui, ingested
 
 
@@ -53,8 +67,12 @@ def test_abstention_looks_different():
 
 def test_respond_streams_then_shows_citations(tmp_path, isolated):
     ui, _ = make(tmp_path, isolated)
-    steps = list(ui.respond("سؤال", [{"role": "user", "content": [{"type": "text", "text": "قبل"}]},
-                                     {"role": "assistant", "content": "x"}]))
+    steps = list(
+        ui.respond(
+            "سؤال",
+            [{"role": "user", "content": [{"type": "text", "text": "قبل"}]}, {"role": "assistant", "content": "x"}],
+        )
+    )
     assert len(steps) >= 2
     final, box = steps[-1]
     assert box == "" and final[-2] == {"role": "user", "content": "سؤال"}
@@ -87,8 +105,13 @@ def server(tmp_path_factory, model_dir):
     store = tmp_path_factory.mktemp("chat-store")
     port = _free_port()
     env = {**__import__("os").environ, "RAG_STORE_DIR": str(store), "RAG_MODEL_DIR": str(model_dir)}
-    proc = subprocess.Popen([sys.executable, "-m", "rag.cli", "chat", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rag.cli", "chat", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 240
     while time.time() < deadline:
@@ -97,7 +120,7 @@ def server(tmp_path_factory, model_dir):
             break
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError(proc.stdout.read())
+                raise RuntimeError(proc.stdout.read()) from None
             time.sleep(1)
     yield url
     proc.terminate()
@@ -121,22 +144,31 @@ def test_browser_arabic_and_english(server):
 
     shots = Path(__file__).parent / "artifacts"
     shots.mkdir(exist_ok=True)
-    flags = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-             "--disable-sync", "--no-first-run"]
+    flags = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=flags)
         page = browser.new_page(viewport={"width": 1300, "height": 1000})
         t0 = time.perf_counter()
         page.goto(server)
         page.wait_for_selector("#question textarea")
-        cases = [("متى عقد اجتماع مجلس رؤساء الدول؟", "rtl", "يوليو 2023"),
-                 ("Which period does the SCO anti-drug strategy cover?", "ltr", "2024-2029")]
+        cases = [
+            ("متى عقد اجتماع مجلس رؤساء الدول؟", "rtl", "يوليو 2023"),
+            ("Which period does the SCO anti-drug strategy cover?", "ltr", "2024-2029"),
+        ]
         for i, (question, direction, expected) in enumerate(cases, start=1):
             page.fill("#question textarea", question)
             t0 = time.perf_counter()
             page.click("#send")
-            page.wait_for_function("n => document.querySelectorAll('#chat details.citation').length >= n", arg=i,
-                                   timeout=60_000)
+            page.wait_for_function(
+                "n => document.querySelectorAll('#chat details.citation').length >= n", arg=i, timeout=60_000
+            )
             print(f"full answer in the browser: {time.perf_counter() - t0:.2f} s")
             answer = page.query_selector_all("#chat .answer")[-1]
             assert answer.evaluate("e => getComputedStyle(e).direction") == direction

@@ -7,6 +7,7 @@ from the quote, and abstains when the evidence holds no such value.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rag.schema import Retrieved
@@ -57,7 +58,7 @@ _QUANTITY = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|٪|في المائة|بالما�
 
 _EN_DATE = re.compile(
     r"\b(when|what year|which year|what date|what month|which month|what period|which period|"
-    r"how long|time frame|timeframe|years?\b.*\bcover)",
+    r"time frame|timeframe|years?\b.*\bcover)",
     re.I,
 )
 _EN_QUANTITY = re.compile(
@@ -70,6 +71,9 @@ _AR_DATE = re.compile(
     r"ما تاريخ|في أي تاريخ|تاريخ|الفترة الزمنية|لأي فترة|لاي فترة|أي فترة|اي فترة|في أي سنة)"
 )
 _AR_QUANTITY = re.compile(r"(كم|ما عدد|ما هو عدد|عدد سكان|نسبة|ما حجم|ما قيمة)")
+
+
+Scorer = Callable[[str, list[str]], list[float]]  # (question, passages) -> similarity per passage
 
 
 @dataclass
@@ -92,22 +96,6 @@ def expected_type(question: str) -> str | None:
     return None
 
 
-def find_value(kind: str, text: str) -> str | None:
-    """The first span of `text` holding a value of the asked kind, verbatim, or None."""
-    if kind == "date":
-        for pat in _DATE_PATTERNS:
-            m = pat.search(text)
-            if m:
-                return m.group(0).strip()
-        return None
-    for m in _QUANTITY.finditer(text):
-        if not re.fullmatch(_YEAR, m.group(0).strip()) and not re.search(
-            rf"{_YEAR}\s*[-–]", text[m.start() : m.end() + 2]
-        ):
-            return m.group(0).strip()
-    return None
-
-
 def english_date(span: str) -> str:
     """Render an Arabic date span in English words (month names, ranges); digits stay as they are."""
     out = normalize(span)
@@ -118,16 +106,41 @@ def english_date(span: str) -> str:
     return out
 
 
-def choose_evidence(question: str, retrieved: list[Retrieved], *, max_quotes: int = 2) -> Evidence:
+def find_values(kind: str, text: str) -> list[tuple[int, str]]:
+    """Every (offset, span) of the asked kind in `text`, most specific pattern first, without overlaps."""
+    found: list[tuple[int, int, str]] = []
+    patterns = _DATE_PATTERNS if kind == "date" else [_QUANTITY]
+    for pat in patterns:
+        for m in pat.finditer(text):
+            value = m.group(0).strip()
+            if kind == "quantity" and (re.fullmatch(_YEAR, value) or re.match(rf"{_YEAR}\s*[-–]", text[m.start() :])):
+                continue
+            if not any(a < m.end() and m.start() < b for a, b, _ in found):
+                found.append((m.start(), m.end(), value))
+    return [(a, v) for a, _, v in sorted(found)]
+
+
+def _best_value(question: str, text: str, values: list[tuple[int, str]], scorer: Scorer | None) -> str:
+    """With several candidate values, the one whose preceding words best match the question."""
+    if len(values) == 1 or scorer is None:
+        return values[0][1]
+    contexts = [text[max(0, a - 80) : a + len(v)] for a, v in values]
+    scores = scorer(question, contexts)
+    return values[max(range(len(values)), key=lambda i: scores[i])][1]
+
+
+def choose_evidence(
+    question: str, retrieved: list[Retrieved], *, max_quotes: int = 1, scorer: Scorer | None = None
+) -> Evidence:
     """Pick the sentence(s) to quote; for typed questions the first one that holds a value."""
     if not retrieved:
         return Evidence([], abstain_reason="nothing relevant was found in the sources")
     kind = expected_type(question)
     if kind:
         for r in retrieved[:3]:
-            value = find_value(kind, r.chunk.text)
-            if value:
-                return Evidence([r], short=value, expected_type=kind)
+            values = find_values(kind, r.chunk.text)
+            if values:
+                return Evidence([r], short=_best_value(question, r.chunk.text, values, scorer), expected_type=kind)
         what = "date or period" if kind == "date" else "number"
         return Evidence([], expected_type=kind, abstain_reason=f"the closest passages contain no {what}")
     picked = [retrieved[0]]

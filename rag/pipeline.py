@@ -28,7 +28,7 @@ _FOLLOW_UP = re.compile(
 class Pipeline:
     """Warm components (store, models, retriever) reused across questions."""
 
-    def __init__(self, settings: Settings, *, store=None, embeddings=None, second=None) -> None:
+    def __init__(self, settings: Settings, *, store=None, embeddings=None, second=None, chat_model=None) -> None:
         from rag.retrieval import HybridRetriever, build_components
 
         self.settings = settings
@@ -39,6 +39,7 @@ class Pipeline:
         self.retriever = HybridRetriever(
             store=self.store, embeddings=self.embeddings, second=self.second, k=settings.top_k
         )
+        self._chat_model = chat_model
         self._llm: Any = None
 
     def ensure_corpus(self) -> None:
@@ -59,7 +60,7 @@ class Pipeline:
         if self._llm is None:
             from rag.answering.llm import LLMAnswerer
 
-            self._llm = LLMAnswerer(self.settings, self.kind, self.arg)
+            self._llm = LLMAnswerer(self.settings, self.kind, self.arg, chat_model=self._chat_model)
         return self._llm
 
 

@@ -1,0 +1,123 @@
+"""Optional generative backends (`openai:MODEL`, `ollama:MODEL`, `gguf:PATH`) behind the same
+verification gate as the extractive answerer: a claim survives only with a verbatim quote from
+a passage that was actually shown, and without numbers its quote does not hold."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Any
+
+from pydantic import SecretStr
+
+from rag.citations import locate
+from rag.errors import ConfigError, ModelError
+from rag.prompts import render
+from rag.schema import Answer, Citation, Retrieved
+from rag.settings import Settings
+
+log = logging.getLogger(__name__)
+_JSON = re.compile(r"\{.*\}", re.S)
+_NUMBER = re.compile(r"\d+")
+
+
+def make_chat_model(settings: Settings, kind: str, arg: str) -> Any:
+    """A LangChain chat model for the backend string (imported lazily)."""
+    try:
+        from langchain_openai import ChatOpenAI
+    except ImportError as exc:
+        raise ModelError("LLM backends need `pip install -e '.[llm]'` (langchain-openai)") from exc
+    if kind == "openai":
+        return ChatOpenAI(
+            model=arg,
+            base_url=settings.llm_base_url,
+            api_key=SecretStr(settings.llm_api_key or "none"),
+            temperature=0,
+            timeout=60,
+            max_retries=0,
+        )
+    if kind == "ollama":
+        base = settings.llm_base_url or "http://127.0.0.1:11434/v1"
+        return ChatOpenAI(
+            model=arg, base_url=base, api_key=SecretStr("ollama"), temperature=0, timeout=120, max_retries=0
+        )
+    raise ConfigError(
+        f"RAG_LLM={kind}:{arg}: serve the GGUF file with an OpenAI-compatible server (e.g. xllamacpp) and use "
+        "RAG_LLM=openai:MODEL with RAG_LLM_BASE_URL=http://127.0.0.1:PORT/v1"
+    )
+
+
+def parse_claims(reply: str) -> list[dict[str, Any]]:
+    """The `claims` list from a model reply (tolerates prose around the JSON); [] when unreadable."""
+    m = _JSON.search(reply or "")
+    if not m:
+        return []
+    try:
+        data = json.loads(m.group(0))
+    except json.JSONDecodeError:
+        return []
+    claims = data.get("claims") if isinstance(data, dict) else None
+    return [c for c in claims or [] if isinstance(c, dict)]
+
+
+class LLMAnswerer:
+    """Ask a chat model for claims with quotes, then keep only what verifies."""
+
+    def __init__(self, settings: Settings, kind: str, arg: str, chat_model: Any = None) -> None:
+        self.name = f"{kind}:{arg}"
+        self.model = chat_model or make_chat_model(settings, kind, arg)
+
+    def answer(self, question: str, language: str, retrieved: list[Retrieved], store: Any) -> Answer | None:
+        """A verified Answer, or None when nothing the model said survives the gate."""
+        passages = [{"n": i + 1, "text": r.chunk.text} for i, r in enumerate(retrieved)]
+        prompt = render(
+            "answer", question=question, passages=passages, language_name="Arabic" if language == "ar" else "English"
+        )
+        try:
+            reply = self.model.invoke(prompt)
+        except Exception as exc:
+            log.warning("%s failed (%s); falling back to the extractive answer", self.name, exc)
+            return None
+        text = reply.content if hasattr(reply, "content") else str(reply)
+        lines: list[str] = []
+        citations: list[Citation] = []
+        for claim in parse_claims(text if isinstance(text, str) else json.dumps(text)):
+            quote, claim_text, pid = str(claim.get("quote", "")), str(claim.get("text", "")), claim.get("passage")
+            if not isinstance(pid, int) or not 1 <= pid <= len(retrieved):
+                log.info("dropped a claim citing passage %r (out of range)", pid)
+                continue
+            chunk = retrieved[pid - 1].chunk
+            doc = store.document(chunk.source)
+            inside = locate(chunk.text, quote)
+            span = locate(doc.text, quote, hint=chunk.start + inside[0]) if doc and inside else None
+            if span is None:
+                log.info("dropped a claim whose quote is not verbatim in passage %d", pid)
+                continue
+            if set(_NUMBER.findall(claim_text)) - set(_NUMBER.findall(quote)):
+                log.info("dropped a claim with a number its quote does not hold")
+                continue
+            n = len(citations) + 1
+            citations.append(
+                Citation(
+                    n=n,
+                    quote=quote,
+                    source=doc.id,
+                    start=span[0],
+                    end=span[1],
+                    paragraph=chunk.paragraph,
+                    title=doc.title,
+                )
+            )
+            lines.append(f"{claim_text.strip() or quote} [{n}]")
+        if not citations:
+            return None
+        return Answer(
+            question=question,
+            text="\n".join(lines),
+            language=language,  # type: ignore[arg-type]
+            abstained=False,
+            citations=citations,
+            reason=self.name,
+            backend=self.name,
+        )

@@ -68,8 +68,12 @@ def _client(settings: Settings) -> Any:
 
 
 def forget_clients() -> None:
-    """Drop cached clients (tests and `--rebuild` use this)."""
+    """Drop cached clients, ours and chromadb's per-path systems (tests and `--rebuild` use this)."""
     _CLIENTS.clear()
+    with contextlib.suppress(Exception):
+        from chromadb.api.client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()
 
 
 def _chunk_meta(c: Chunk) -> dict[str, Any]:

@@ -99,14 +99,18 @@ def retrieval_query(question: str, history: list | None) -> str:
     return question
 
 
+def content_text(content: Any) -> str:
+    """The text of a chat message's content (gradio 6 sends lists of parts)."""
+    if isinstance(content, list):
+        return " ".join(p.get("text", "") if isinstance(p, dict) else str(p) for p in content)
+    return str(content or "")
+
+
 def _user_turns(history: list) -> list[str]:
     out = []
     for turn in history:
         if isinstance(turn, dict) and turn.get("role") == "user":
-            content = turn.get("content")
-            if isinstance(content, list):  # gradio 6 sends lists of parts
-                content = " ".join(p.get("text", "") if isinstance(p, dict) else str(p) for p in content)
-            out.append(str(content))
+            out.append(content_text(turn.get("content")))
         elif isinstance(turn, (list, tuple)) and turn:
             out.append(str(turn[0]))
     return out

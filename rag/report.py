@@ -5,21 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rag.evaluate import METRICS
+
 if TYPE_CHECKING:
     from rag.evaluate import EvalReport
 
-_SHOWN = (
-    "citation_verbatim",
-    "citation_precision",
-    "citation_recall",
-    "answer_correct",
-    "abstain_recall",
-    "false_abstain_rate",
-    "retrieval_recall_at_k",
-    "mrr",
-    "latency_p50_ms",
-    "latency_p95_ms",
-)
+_SHOWN = METRICS
 
 
 def _cell(v: object) -> str:

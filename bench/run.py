@@ -6,7 +6,8 @@
 - ingest: pipeline ingestion throughput vs raw SentenceTransformer.encode on the same sentences
 - answer: warm answer() latency p50/p95 by language over the eval sets, split into stages
 - cold:   `rag ask` wall time vs a process that only loads the model and embeds one query; peak RSS
-- scale:  vector search latency in a Chroma store of N synthetic chunks (default 100,000)
+- scale:  the article among N synthetic chunks (default 100,000): vector search, BM25 sync, and the
+          eval sets' retrieval recall, citation recall and latency against the 49-chunk store
 """
 
 from __future__ import annotations
@@ -108,43 +109,107 @@ def bench_cold(settings) -> None:
     print(f"rag ask: {a:.2f} s; ratio {a / f:.2f}x; peak RSS of the runs: {max(m for _, m in ask):.0f} MB")
 
 
-def bench_scale(settings, n: int) -> None:
+def _synthetic_docs(pipe, n: int, per_doc: int, seed: int = 0):
+    """Documents of on-topic noise: sentences of words drawn from the article, with vectors scattered
+    around the article's own (so they compete in every ranker, harder than unrelated text would)."""
     import numpy as np
 
-    from rag.schema import Chunk
-    from rag.store import Store
+    from rag.schema import Chunk, Document
 
-    with tempfile.TemporaryDirectory() as d:
-        store = Store(settings.model_copy(update={"store_dir": Path(d), "use_second_encoder": False}))
-        rng = np.random.default_rng(0)
-        t = time.perf_counter()
-        batch = 5000
-        for i in range(0, n, batch):
-            vecs = rng.standard_normal((batch, 384)).astype(np.float32)
-            vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-            chunks = [
+    rng = np.random.default_rng(seed)
+    article = pipe.store.chunks_of("000_c19c94f8a9a8e670.txt")
+    words = " ".join(c.text for c in article).split()
+    vecs = pipe.store.vectors([c.id for c in article])
+    centre = np.mean(list(vecs.values()), axis=0)
+    centre /= np.linalg.norm(centre)
+    use_dim = 512
+    for d in range(0, n, per_doc):
+        texts = [" ".join(rng.choice(words, 18)) + "." for _ in range(per_doc)]
+        text = "\n".join(texts) + "\n"
+        doc = Document(id=f"synthetic-{d // per_doc:05d}.txt", text=text, title="synthetic", sha256=f"syn{d}")
+        chunks, pos = [], 0
+        for j, t in enumerate(texts):
+            chunks.append(
                 Chunk(
-                    id=f"syn{i + j}",
-                    source="synthetic",
-                    text=f"synthetic {i + j}",
-                    start=0,
-                    end=1,
-                    paragraph=1,
-                    para_start=0,
-                    para_end=1,
+                    id=f"syn-{d + j}",
+                    source=doc.id,
+                    text=t,
+                    start=pos,
+                    end=pos + len(t),
+                    paragraph=j + 1,
+                    para_start=pos,
+                    para_end=pos + len(t),
                 )
-                for j in range(batch)
-            ]
-            store.add_chunks(chunks, vecs)
+            )
+            pos += len(t) + 1
+        e5 = centre + 0.03 * rng.standard_normal((per_doc, centre.size))
+        use = rng.standard_normal((per_doc, use_dim))
+        yield (
+            doc,
+            chunks,
+            (e5 / np.linalg.norm(e5, axis=1, keepdims=True)).astype(np.float32),
+            (use / np.linalg.norm(use, axis=1, keepdims=True)).astype(np.float32),
+        )
+
+
+def bench_scale(settings, n: int) -> None:
+    from tqdm import tqdm
+
+    from rag.evaluate import run
+    from rag.pipeline import Pipeline, answer
+
+    sets = [ROOT / "eval/dev.jsonl", ROOT / "eval/heldout.jsonl"]
+    keys = ("retrieval_recall_at_k", "citation_recall", "abstain_recall", "latency_p50_ms", "latency_p95_ms")
+    with tempfile.TemporaryDirectory() as d:
+        s = settings.model_copy(update={"store_dir": Path(d)})
+        pipe = Pipeline(s)
+        pipe.ensure_corpus()
+        small = run(sets, pipeline=pipe).summary
+        t = time.perf_counter()
+        per_doc = 100
+        for doc, chunks, e5, use in tqdm(_synthetic_docs(pipe, n, per_doc), total=n // per_doc, desc="synthetic"):
+            pipe.store.put_document(doc, n_chunks=len(chunks), complete=False)
+            pipe.store.add_chunks(chunks, e5, use)
+            pipe.store.put_document(doc, n_chunks=len(chunks), complete=True)
         load = time.perf_counter() - t
-        lat = []
-        for _ in range(100):
-            q = rng.standard_normal(384).astype(np.float32)
+        t = time.perf_counter()
+        pipe.retriever.lexical_index()  # first sync: reads every new document once
+        first_sync = time.perf_counter() - t
+        t = time.perf_counter()
+        pipe.retriever.lexical_index()  # nothing changed
+        noop_sync = (time.perf_counter() - t) * 1e3
+        extra = Path(d) / "late.txt"
+        extra.write_text("وصل وفد جديد إلى أستانا لحضور القمة.\n", encoding="utf-8")
+        from rag.ingest import ingest
+
+        ingest([extra], s, embeddings=pipe.embeddings, second=pipe.second, progress=False)
+        t = time.perf_counter()
+        pipe.retriever.lexical_index()
+        one_doc_sync = (time.perf_counter() - t) * 1e3
+        total = pipe.store.count()
+        vec_lat = []
+        for q in ["متى عقد اجتماع مجلس رؤساء الدول؟", "Which period does the anti-drug strategy cover?"] * 25:
+            qv = pipe.embeddings.encode([q], query=True)[0]
             t = time.perf_counter()
-            store.search(q / np.linalg.norm(q), 30)
-            lat.append((time.perf_counter() - t) * 1e3)
-    print(f"## vector search at {n:,} chunks (Chroma HNSW, cosine, k=30)")
-    print(f"insert {n / load:.0f} chunks/s; query p50 {statistics.median(lat):.1f} ms, p95 {_pct(lat, 0.95):.1f} ms")
+            pipe.store.search(qv, 30)
+            vec_lat.append((time.perf_counter() - t) * 1e3)
+        answer("warm up", pipeline=pipe)
+        big = run(sets, pipeline=pipe).summary
+    print(f"## scale: the article among {total:,} chunks ({n:,} synthetic on-topic distractors)")
+    print(f"insert {n / load:.0f} chunks/s (e5 + USE vectors, 3 collections)")
+    print(
+        f"vector search (Chroma HNSW, k=30): p50 {statistics.median(vec_lat):.1f} ms, p95 {_pct(vec_lat, 0.95):.1f} ms"
+    )
+    print(
+        f"BM25 index: first sync of {n:,} chunks {first_sync:.1f} s; per-query check {noop_sync:.1f} ms; "
+        f"after ingesting one more document {one_doc_sync:.1f} ms"
+    )
+    print("| metric | lang | 49 chunks | " + f"{total:,} chunks |")
+    print("|---|---|---|---|")
+    for key in keys:
+        for lang in ("ar", "en"):
+            a, b = small["by_language"][lang].get(key), big["by_language"][lang].get(key)
+            print(f"| {key} | {lang} | {a} | {b} |")
 
 
 def main() -> None:

@@ -1,60 +1,190 @@
-"""BM25 over Arabic-normalised, lightly stemmed tokens; an in-memory inverted index."""
+"""BM25 over Arabic-normalised, lightly stemmed tokens: a persistent, incremental inverted index in SQLite.
+
+The index is a cache of the Chroma store, kept per document: `sync()` compares each document's
+stamp (sha256, chunk count, completeness) with the one it indexed and re-reads only the documents
+that changed, so a new document costs its own chunks, not the whole store. It lives in a file beside
+the store (or in memory when that is not writable); a damaged file is simply rebuilt.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import logging
 import math
+import sqlite3
+import threading
 from collections import Counter, defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
 
+from rag.settings import Settings
 from rag.text import tokens
+
+log = logging.getLogger(__name__)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS chunk (
+  rowid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, source TEXT NOT NULL, length INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS chunk_source ON chunk(source);
+CREATE TABLE IF NOT EXISTS posting (term TEXT NOT NULL, rowid INTEGER NOT NULL, tf INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS posting_term ON posting(term);
+CREATE INDEX IF NOT EXISTS posting_rowid ON posting(rowid);
+CREATE TABLE IF NOT EXISTS doc (source TEXT PRIMARY KEY, stamp TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS stats (one INTEGER PRIMARY KEY CHECK (one = 1), n INTEGER NOT NULL, total INTEGER NOT NULL);
+INSERT OR IGNORE INTO stats VALUES (1, 0, 0);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+def index_path(settings: Settings) -> Path:
+    """Where the BM25 index of this store lives (one file per store location and collection)."""
+    if settings.chroma_url:
+        tag = hashlib.sha1(settings.chroma_url.encode()).hexdigest()[:10]
+        return settings.store_dir / "lexical-cache" / f"{tag}-{settings.collection}.sqlite3"
+    return settings.store_dir / f"bm25-{settings.collection}.sqlite3"
+
+
+def _stamp(meta: dict[str, Any]) -> str:
+    return f"{meta.get('sha256', '')}:{meta.get('chunks', '')}:{meta.get('complete', True)}"
 
 
 class BM25Index:
-    """Okapi BM25 with an inverted index: a query touches only the postings of its own terms."""
+    """Okapi BM25 (k1=1.2, b=0.75); a query reads only the postings of its own terms."""
 
-    def __init__(self, k1: float = 1.2, b: float = 0.75) -> None:
+    def __init__(self, path: Path | None = None, k1: float = 1.2, b: float = 0.75) -> None:
         self.k1, self.b = k1, b
-        self.postings: dict[str, dict[str, int]] = defaultdict(dict)
-        self.lengths: dict[str, int] = {}
-        self._total = 0
+        self.path = path
+        self._lock = threading.Lock()
+        self._db = self._open(path)
+
+    def _open(self, path: Path | None) -> sqlite3.Connection:
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                return self._connect(str(path))
+            except sqlite3.DatabaseError as exc:  # damaged file: it is only a cache
+                log.warning("rebuilding the BM25 index %s (%s)", path, exc)
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                with contextlib.suppress(sqlite3.Error, OSError):
+                    return self._connect(str(path))
+            except OSError as exc:
+                log.warning("BM25 index kept in memory: cannot write %s (%s)", path, exc.strerror)
+        self.path = None
+        return self._connect(":memory:")
+
+    @staticmethod
+    def _connect(where: str) -> sqlite3.Connection:
+        db = sqlite3.connect(where, timeout=30, check_same_thread=False, isolation_level=None)
+        if where != ":memory:":
+            db.execute("PRAGMA journal_mode=WAL")
+        db.executescript(_SCHEMA)
+        db.execute("SELECT count(*) FROM chunk").fetchone()  # fails here if the file is damaged
+        return db
 
     def __len__(self) -> int:
-        return len(self.lengths)
+        with self._lock:
+            return int(self._db.execute("SELECT n FROM stats").fetchone()[0])
 
-    def add(self, chunk_id: str, text: str) -> None:
-        """Index one chunk (re-adding the same id replaces it)."""
-        if chunk_id in self.lengths:
-            self.remove(chunk_id)
-        toks = tokens(text)
-        self.lengths[chunk_id] = len(toks)
-        self._total += len(toks)
-        for t, n in Counter(toks).items():
-            self.postings[t][chunk_id] = n
+    # --- writing -------------------------------------------------------------------------------
+    def add(self, items: Iterable[tuple[str, str, str]]) -> None:
+        """Index (chunk id, source, text) triples; re-adding an id replaces it."""
+        rows = [(cid, source, tokens(text)) for cid, source, text in items]
+        with self._lock, self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._remove_ids([cid for cid, _, _ in rows])
+            for cid, source, toks in rows:
+                self._insert(cid, source, toks)
 
-    def remove(self, chunk_id: str) -> None:
-        """Drop one chunk from the index."""
-        n = self.lengths.pop(chunk_id, None)
-        if n is None:
-            return
-        self._total -= n
-        for t in list(self.postings):
-            self.postings[t].pop(chunk_id, None)
+    def remove(self, ids: Iterable[str]) -> None:
+        """Drop chunks by id."""
+        with self._lock, self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._remove_ids(list(ids))
 
+    def _insert(self, cid: str, source: str, toks: list[str]) -> None:
+        sql = "INSERT INTO chunk(id, source, length) VALUES (?, ?, ?)"
+        rowid = self._db.execute(sql, (cid, source, len(toks))).lastrowid
+        self._db.execute("UPDATE stats SET n = n + 1, total = total + ?", (len(toks),))
+        self._db.executemany(
+            "INSERT INTO posting(term, rowid, tf) VALUES (?, ?, ?)", [(t, rowid, n) for t, n in Counter(toks).items()]
+        )
+
+    def _remove_ids(self, ids: list[str]) -> None:
+        for cid in ids:
+            row = self._db.execute("SELECT rowid, length FROM chunk WHERE id = ?", (cid,)).fetchone()
+            if row:
+                self._drop_row(*row)
+
+    def _drop_row(self, rowid: int, length: int) -> None:
+        self._db.execute("DELETE FROM posting WHERE rowid = ?", (rowid,))
+        self._db.execute("DELETE FROM chunk WHERE rowid = ?", (rowid,))
+        self._db.execute("UPDATE stats SET n = n - 1, total = total - ?", (length,))
+
+    def _replace_source(self, source: str, chunks: list[tuple[str, str]], stamp: str | None) -> None:
+        rows = [(cid, tokens(text)) for cid, text in chunks]  # tokenise outside the lock
+        with self._lock, self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            for rowid, length in self._db.execute(
+                "SELECT rowid, length FROM chunk WHERE source = ?", (source,)
+            ).fetchall():
+                self._drop_row(rowid, length)
+            self._remove_ids([cid for cid, _ in rows])  # an id moved from another source
+            for cid, toks in rows:
+                self._insert(cid, source, toks)
+            if stamp is None:
+                self._db.execute("DELETE FROM doc WHERE source = ?", (source,))
+            else:
+                self._db.execute("INSERT OR REPLACE INTO doc(source, stamp) VALUES (?, ?)", (source, stamp))
+
+    def sync(self, store: Any) -> int:
+        """Bring the index up to date with the store, document by document; return documents re-read.
+
+        Costs one small read when the store's generation token is unchanged since the last sync."""
+        generation = store.generation()  # read first: a write after this point shows up next time
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        if generation and row and row[0] == generation:
+            return 0
+        want = {doc: _stamp(meta) for doc, meta in store.document_meta().items()}
+        with self._lock:
+            have = dict(self._db.execute("SELECT source, stamp FROM doc").fetchall())
+        changed = [d for d in want if have.get(d) != want[d]]
+        for doc in [d for d in have if d not in want]:
+            self._replace_source(doc, [], None)
+        for doc in changed:
+            self._replace_source(doc, [(c.id, c.text) for c in store.chunks_of(doc)], want[doc])
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (generation,))
+        if changed:
+            log.info("BM25 index: re-read %d document(s)", len(changed))
+        return len(changed)
+
+    # --- reading -------------------------------------------------------------------------------
     def search(self, query: str, k: int, *, only: set[str] | None = None) -> list[tuple[str, float]]:
-        """Top-k chunk ids with positive scores; `only` restricts the query terms used."""
-        n_docs = len(self.lengths)
+        """Top-k chunk ids with their BM25 scores (higher is better); `only` restricts the query terms."""
+        terms = sorted({t for t in tokens(query) if only is None or t in only})
+        if not terms:
+            return []
+        with self._lock:
+            n_docs, total = self._db.execute("SELECT n, total FROM stats").fetchone()
+            posts = {
+                t: self._db.execute(
+                    "SELECT chunk.id, posting.tf, chunk.length FROM posting JOIN chunk ON chunk.rowid = posting.rowid "
+                    "WHERE posting.term = ?",
+                    (t,),
+                ).fetchall()
+                for t in terms
+            }
         if not n_docs:
             return []
-        avg = self._total / n_docs or 1.0
+        avg = total / n_docs or 1.0
         scores: dict[str, float] = defaultdict(float)
-        for t in set(tokens(query)):
-            if only is not None and t not in only:
-                continue
-            post = self.postings.get(t)
-            if not post:
-                continue
+        for post in posts.values():
             idf = math.log(1 + (n_docs - len(post) + 0.5) / (len(post) + 0.5))
-            for cid, tf in post.items():
-                norm = tf + self.k1 * (1 - self.b + self.b * self.lengths[cid] / avg)
-                scores[cid] += idf * tf * (self.k1 + 1) / norm
+            for cid, tf, length in post:
+                scores[cid] += idf * tf * (self.k1 + 1) / (tf + self.k1 * (1 - self.b + self.b * length / avg))
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])
         return [(c, s) for c, s in ranked[:k] if s > 0]

@@ -14,7 +14,7 @@ from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, Field
 
-from rag.lexical import BM25Index
+from rag.lexical import BM25Index, index_path
 from rag.schema import Chunk, Retrieved
 from rag.settings import Settings
 from rag.text import expand_query, is_arabic_script
@@ -53,16 +53,12 @@ class HybridRetriever(BaseRetriever):
     mode: str = "hybrid"  # or "dense" / "bm25", for comparisons
     last_timings: dict[str, float] = Field(default_factory=dict)
     _lexical: BM25Index | None = None
-    _lexical_count: int = -1
 
     def lexical_index(self) -> BM25Index:
-        """The BM25 index, rebuilt when the store's chunk count changed (another process ingested)."""
-        n = self.store.count()
-        if self._lexical is None or n != self._lexical_count:
-            index = BM25Index()
-            for c in self.store.all_chunks():
-                index.add(c.id, c.text)
-            self._lexical, self._lexical_count = index, n
+        """The persistent BM25 index, first brought up to date with documents ingested since."""
+        if self._lexical is None:
+            self._lexical = BM25Index(index_path(self.store.settings))
+        self._lexical.sync(self.store)
         return self._lexical
 
     def retrieve(self, query: str) -> list[Retrieved]:

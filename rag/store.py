@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import uuid
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
@@ -118,6 +119,8 @@ class Store:
             self.second = self._client.get_or_create_collection(
                 settings.collection + "_use", configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
             )
+            # One record whose token changes on every document write: a cheap "has anything changed?".
+            self.meta = self._client.get_or_create_collection(settings.collection + "_meta", embedding_function=None)
         except Exception as exc:
             raise StoreError(
                 f"the store at {self.location} cannot be read ({type(exc).__name__}: {exc}); "
@@ -158,6 +161,7 @@ class Store:
         meta.update(chunks=n_chunks, complete=complete)
         self.docs.upsert(ids=[doc.id], documents=[doc.text], metadatas=[meta], embeddings=[[1.0]])
         self._doc_cache.pop(doc.id, None)
+        self._bump()
 
     def delete_document(self, doc_id: str) -> int:
         """Remove a document and its chunks; return the number of chunks removed."""
@@ -165,7 +169,16 @@ class Store:
         self.delete_chunks(ids)
         self.docs.delete(ids=[doc_id])
         self._doc_cache.pop(doc_id, None)
+        self._bump()
         return len(ids)
+
+    def generation(self) -> str:
+        """A token that changes whenever a document is written or deleted (by any process)."""
+        res = self.meta.get(ids=["generation"], include=["documents"])
+        return (res["documents"] or [""])[0] or "" if res["ids"] else ""
+
+    def _bump(self) -> None:
+        self.meta.upsert(ids=["generation"], documents=[uuid.uuid4().hex], embeddings=[[1.0]])
 
     # --- chunks ----------------------------------------------------------------------------
     def count(self) -> int:
@@ -202,17 +215,19 @@ class Store:
             self.chunks.delete(ids=ids[i : i + _PAGE])
             self.second.delete(ids=ids[i : i + _PAGE])
 
-    def all_chunks(self) -> list[Chunk]:
-        """Every chunk (paged), for the lexical index."""
+    def chunks_of(self, source: str) -> list[Chunk]:
+        """Every chunk of one document (paged)."""
         out: list[Chunk] = []
-        total = self.count()
-        for offset in range(0, total, _PAGE):
-            res = self.chunks.get(include=["documents", "metadatas"], limit=_PAGE, offset=offset)
+        while True:
+            res = self.chunks.get(
+                where={"source": source}, include=["documents", "metadatas"], limit=_PAGE, offset=len(out)
+            )
             out.extend(
                 _chunk(i, t or "", m or {})
                 for i, t, m in zip(res["ids"], res["documents"] or [], res["metadatas"] or [], strict=False)
             )
-        return out
+            if len(res["ids"]) < _PAGE:
+                return out
 
     def get_chunks(self, ids: Sequence[str]) -> list[Chunk]:
         """Chunks by id, in the order given (missing ids are skipped)."""
@@ -279,7 +294,7 @@ def reset_store(settings: Settings) -> None:
 
     if settings.chroma_url:
         client = _client(settings)
-        for name in (settings.collection, settings.collection + "_documents", settings.collection + "_use"):
+        for name in (settings.collection, *(settings.collection + x for x in ("_documents", "_use", "_meta"))):
             with contextlib.suppress(Exception):
                 client.delete_collection(name)
         return

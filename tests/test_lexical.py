@@ -1,0 +1,70 @@
+"""The BM25 index is persistent and incremental: it re-reads only documents that changed."""
+
+from rag.ingest import ingest
+from rag.lexical import BM25Index, index_path
+from rag.store import Store
+from tests.conftest import FakeEmbeddings
+
+
+def _ingest(settings, paths=None, **kw):
+    return ingest(paths, settings, embeddings=FakeEmbeddings(), second=None, **kw)
+
+
+def _index(settings):
+    return BM25Index(index_path(settings))
+
+
+def test_scores_are_okapi_bm25_and_only_positive_hits():
+    index = BM25Index()
+    index.add([("a", "d", "شنغهاي للتعاون"), ("b", "d", "كازاخستان"), ("c", "d", "شنغهاي شنغهاي أستانا")])
+    hits = index.search("شنغهاي", 10)
+    assert [cid for cid, _ in hits] == ["c", "a"] and all(s > 0 for _, s in hits)
+    assert index.search("nothing-like-this", 10) == []
+    assert index.search("شنغهاي 2024", 10, only={"2024"}) == []
+    index.remove(["c"])
+    assert [cid for cid, _ in index.search("شنغهاي", 10)] == ["a"] and len(index) == 2
+
+
+def test_index_persists_and_syncs_only_changed_documents(isolated, tmp_path):
+    _ingest(isolated)
+    store = Store(isolated)
+    index = _index(isolated)
+    assert index.sync(store) == 1 and len(index) == store.count()
+    assert index.sync(store) == 0  # nothing changed: no re-read
+    reopened = _index(isolated)  # a new process: the file is already up to date
+    assert reopened.sync(store) == 0 and len(reopened) == store.count()
+    before = reopened.search("مكافحة المخدرات", 5)
+
+    notes = tmp_path / "notes.md"
+    notes.write_text("Notes on the anti-drug strategy. Nothing else.\n", encoding="utf-8")
+    _ingest(isolated, [notes])
+    assert reopened.sync(store) == 1  # only the new document is read
+    assert len(reopened) == store.count()
+    notes.write_text("Rewritten: Astana hosted the summit.\n", encoding="utf-8")
+    _ingest(isolated, [notes])
+    assert reopened.sync(store) == 1
+    assert [c for c, _ in reopened.search("astana", 5)] == list(store.chunk_ids("notes.md"))
+    _ingest(isolated, [notes], prune=True)  # drops the article
+    reopened.sync(store)
+    assert len(reopened) == store.count() and reopened.search("مكافحة المخدرات", 5) == []
+    assert before  # the article had matched before it was pruned
+
+
+def test_damaged_index_file_is_rebuilt(isolated):
+    _ingest(isolated)
+    path = index_path(isolated)
+    _index(isolated).sync(Store(isolated))
+    for extra in ("-wal", "-shm"):
+        path.with_name(path.name + extra).unlink(missing_ok=True)
+    path.write_bytes(b"this is not a database" * 100)
+    index = _index(isolated)
+    assert index.sync(Store(isolated)) == 1 and index.search("شنغهاي", 3)
+
+
+def test_unwritable_index_location_falls_back_to_memory(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    index = BM25Index(blocker / "sub" / "bm25.sqlite3")  # cannot be created, even by root
+    assert index.path is None
+    index.add([("a", "d", "أستانا")])
+    assert index.search("أستانا", 1)[0][0] == "a"

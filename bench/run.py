@@ -166,7 +166,7 @@ def bench_scale(settings, n: int) -> None:
         pipe.ensure_corpus()
         small = run(sets, pipeline=pipe).summary
         t = time.perf_counter()
-        per_doc = 100
+        per_doc = 1000
         for doc, chunks, e5, use in tqdm(_synthetic_docs(pipe, n, per_doc), total=n // per_doc, desc="synthetic"):
             pipe.store.put_document(doc, n_chunks=len(chunks), complete=False)
             pipe.store.add_chunks(chunks, e5, use)

@@ -139,11 +139,12 @@ class BM25Index:
             else:
                 self._db.execute("INSERT OR REPLACE INTO doc(source, stamp) VALUES (?, ?)", (source, stamp))
 
-    def sync(self, store: Any) -> int:
+    def sync(self, store: Any, generation: str | None = None) -> int:
         """Bring the index up to date with the store, document by document; return documents re-read.
 
         Costs one small read when the store's generation token is unchanged since the last sync."""
-        generation = store.generation()  # read first: a write after this point shows up next time
+        if generation is None:
+            generation = store.generation()  # read first: a write after this point shows up next time
         with self._lock:
             row = self._db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
         if generation and row and row[0] == generation:

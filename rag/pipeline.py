@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 import unicodedata
 from typing import Any, Literal
@@ -65,14 +66,16 @@ class Pipeline:
 
 
 _PIPELINES: dict[str, Pipeline] = {}
+_PIPELINES_LOCK = threading.Lock()
 
 
 def get_pipeline(settings: Settings | None = None) -> Pipeline:
     """The process-wide pipeline for these settings (models load once)."""
     settings = settings or Settings()
     key = settings.model_dump_json()
-    if key not in _PIPELINES:
-        _PIPELINES[key] = Pipeline(settings)
+    with _PIPELINES_LOCK:
+        if key not in _PIPELINES:
+            _PIPELINES[key] = Pipeline(settings)
     return _PIPELINES[key]
 
 
@@ -141,7 +144,7 @@ def answer(
     language = detect_language(q)
     pipe.ensure_corpus()
     query = retrieval_query(q, history)
-    retrieved = pipe.retriever.retrieve(query)
+    retrieved, stage_ms = pipe.retriever.retrieve_timed(query)
     t1 = time.perf_counter()
     result = None
     if pipe.kind != "extractive":
@@ -154,7 +157,7 @@ def answer(
     result.retrieved = retrieved
     result.notes = notes + result.notes
     result.timings_ms = {
-        **pipe.retriever.last_timings,
+        **stage_ms,
         "retrieval_ms": (t1 - t0) * 1e3,
         "answering_ms": (t2 - t1) * 1e3,
         "total_ms": (t2 - t0) * 1e3,

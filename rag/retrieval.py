@@ -12,7 +12,7 @@ from typing import Any
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict
 
 from rag.lexical import BM25Index, index_path
 from rag.schema import Chunk, Retrieved
@@ -51,19 +51,25 @@ class HybridRetriever(BaseRetriever):
     k: int = 8
     candidates: int = 30
     mode: str = "hybrid"  # or "dense" / "bm25", for comparisons
-    last_timings: dict[str, float] = Field(default_factory=dict)
     _lexical: BM25Index | None = None
 
     def lexical_index(self) -> BM25Index:
-        """The persistent BM25 index, first brought up to date with documents ingested since."""
+        """The persistent BM25 index, first brought up to date with documents ingested since
+        (by this process or another: the store reloads itself then)."""
+        generation = self.store.refresh()
         if self._lexical is None:
             self._lexical = BM25Index(index_path(self.store.settings))
-        self._lexical.sync(self.store)
+        self._lexical.sync(self.store, generation)
         return self._lexical
 
     def retrieve(self, query: str) -> list[Retrieved]:
         """Top-k sentences for a question in Arabic or English, best first."""
+        return self.retrieve_timed(query)[0]
+
+    def retrieve_timed(self, query: str) -> tuple[list[Retrieved], dict[str, float]]:
+        """`retrieve()` plus the time of each stage in ms (returned, not stored: requests run concurrently)."""
         t0 = time.perf_counter()
+        index = self.lexical_index()  # first: it reloads the store if another process wrote to it
         query = expand_query(query)
         qv = self.embeddings.encode([query], query=True)[0]
         dense = self.store.search(qv, self.candidates)
@@ -72,7 +78,6 @@ class HybridRetriever(BaseRetriever):
         if self.second is not None:
             second = self.store.search_second(self.second.encode([query])[0], self.candidates)
         t2 = time.perf_counter()
-        index = self.lexical_index()
         if is_arabic_script(query):
             lexical = index.search(query, self.candidates)
         else:
@@ -103,13 +108,13 @@ class HybridRetriever(BaseRetriever):
             if c in chunks
         ]
         t4 = time.perf_counter()
-        self.last_timings = {
+        timings = {
             "dense_ms": (t1 - t0) * 1e3,
             "second_ms": (t2 - t1) * 1e3,
             "bm25_ms": (t3 - t2) * 1e3,
             "fusion_ms": (t4 - t3) * 1e3,
         }
-        return out
+        return out, timings
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LCDocument]:
         return [

@@ -7,9 +7,12 @@ Embedded (`PersistentClient` on `store_dir`) by default, or a `chroma run` serve
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import threading
 import uuid
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
@@ -21,6 +24,9 @@ if TYPE_CHECKING:
     import numpy as np
 
 _CLIENTS: dict[str, Any] = {}  # one client per path/url per process (a Chroma requirement)
+_OWN_WRITES: set[str] = set()  # generation tokens written by this process (its own view is current)
+_REOPEN_LOCK = threading.Lock()
+log = logging.getLogger(__name__)
 _DOC_META = ("title", "outlet", "author", "language", "path", "sha256")
 _PAGE = 5000  # rows per get() page, below Chroma's batch limits
 
@@ -58,14 +64,25 @@ def _client(settings: Settings) -> Any:
             raise StoreError(
                 f"cannot create the store folder {path} ({exc.strerror}); set RAG_STORE_DIR to a writable folder"
             ) from exc
+        if not os.access(path, os.W_OK):
+            raise StoreError(_read_only(path, "the folder is not writable"))
         try:
             _CLIENTS[key] = chromadb.PersistentClient(path=key, settings=chroma_settings)
         except Exception as exc:
+            if "readonly" in str(exc).replace("-", "").replace(" ", "").lower():
+                raise StoreError(_read_only(path, str(exc))) from exc
             raise StoreError(
                 f"the store at {path} cannot be opened ({type(exc).__name__}: {exc}); it may be corrupted — "
                 "rebuild it with `rag ingest --rebuild`"
             ) from exc
     return _CLIENTS[key]
+
+
+def _read_only(path: Path, why: str) -> str:
+    return (
+        f"the store at {path} is read-only ({why}); Chroma needs write access even to answer: make it writable, "
+        "copy it to a writable folder and set RAG_STORE_DIR there, or serve it with `chroma run` and set RAG_CHROMA_URL"
+    )
 
 
 def forget_clients() -> None:
@@ -106,8 +123,13 @@ class Store:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._client = _client(settings)
         self.location = settings.chroma_url or str(settings.store_dir.resolve())
+        self._open()
+        self._seen = self.generation()
+
+    def _open(self) -> None:
+        settings = self.settings
+        self._client = _client(settings)
         try:
             self.chunks = self._client.get_or_create_collection(
                 settings.collection, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
@@ -127,6 +149,23 @@ class Store:
                 "rebuild it with `rag ingest --rebuild`"
             ) from exc
         self._doc_cache: dict[str, Document] = {}
+
+    def refresh(self) -> str:
+        """The store's generation token; first reopens a local store that another process wrote to.
+
+        An embedded Chroma keeps its vector index in memory and does not see other processes'
+        writes; reopening loads them. (A Chroma server is shared by design: nothing to do.)
+        """
+        generation = self.generation()
+        if generation != self._seen and generation not in _OWN_WRITES and not self.settings.chroma_url:
+            with _REOPEN_LOCK:
+                if generation != self._seen:
+                    log.info("the store at %s changed in another process; reloading it", self.location)
+                    forget_clients()
+                    self._open()
+                    self._seen = generation
+        self._seen = generation
+        return generation
 
     # --- documents -------------------------------------------------------------------------
     def documents(self) -> list[Document]:
@@ -178,7 +217,9 @@ class Store:
         return (res["documents"] or [""])[0] or "" if res["ids"] else ""
 
     def _bump(self) -> None:
-        self.meta.upsert(ids=["generation"], documents=[uuid.uuid4().hex], embeddings=[[1.0]])
+        token = uuid.uuid4().hex
+        _OWN_WRITES.add(token)
+        self.meta.upsert(ids=["generation"], documents=[token], embeddings=[[1.0]])
 
     # --- chunks ----------------------------------------------------------------------------
     def count(self) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from rag.pipeline import content_text
 from rag.schema import Answer, Citation, Document, IngestReport
 from rag.ui import ChatUI, render_answer, safe_upload_name
 
@@ -136,14 +137,38 @@ def test_gradio_client_api(server):
     assert not res["abstained"] and "مركز أستانا المالي الدولي" in res["citations"][0]["quote"]
 
 
-@pytest.mark.real
-@pytest.mark.browser
-@pytest.mark.skipif(not shutil.which("chromium"), reason="Debian chromium is not installed (.ci/test.sh installs it)")
-def test_browser_arabic_and_english(server):
-    from playwright.sync_api import sync_playwright
+CONCURRENT = [
+    ("متى عقد اجتماع مجلس رؤساء الدول؟", "يوليو 2023"),
+    ("Which period does the SCO anti-drug strategy cover?", "2024-2029"),
+    ("ما المنصة التي اقترحتها كازاخستان لزيادة الاستثمارات المالية؟", "مركز أستانا المالي الدولي"),
+    ("For which years is the programme on combating terrorism, separatism and extremism?", "2025-2027"),
+    ("من هو كاتب المقال؟", "زمان باجوا"),
+    ("When was the first meeting of the National Coordination Council?", "أغسطس 2023"),
+    ("ماذا ألغى ميثاق منظمة شنغهاي للتعاون؟", "ميثا"),
+    ("What is the population of Kazakhstan?", None),  # must abstain, not borrow another answer
+]
 
-    shots = Path(__file__).parent / "artifacts"
-    shots.mkdir(exist_ok=True)
+
+@pytest.mark.real
+def test_eight_simultaneous_chats_get_their_own_answers(server):
+    from gradio_client import Client
+
+    client = Client(server, verbose=False)
+    t0 = time.perf_counter()
+    jobs = [client.submit(q, [], api_name="/chat") for q, _ in CONCURRENT]
+    results = [job.result(timeout=180) for job in jobs]
+    print(f"8 concurrent chats answered in {time.perf_counter() - t0:.2f} s")
+    for (question, expected), (history, box) in zip(CONCURRENT, results, strict=True):
+        assert box == ""
+        assert content_text(history[-2]["content"]) == question
+        reply = content_text(history[-1]["content"])
+        if expected is None:
+            assert "abstained" in reply and "<mark>" not in reply
+        else:
+            assert expected in reply and "<mark>" in reply, (question, reply[:300])
+
+
+def _browser(p):
     flags = [
         "--no-sandbox",
         "--disable-gpu",
@@ -152,8 +177,19 @@ def test_browser_arabic_and_english(server):
         "--disable-sync",
         "--no-first-run",
     ]
+    return p.chromium.launch(executable_path=shutil.which("chromium"), args=flags)
+
+
+@pytest.mark.real
+@pytest.mark.browser
+@pytest.mark.skipif(not shutil.which("chromium"), reason="Debian chromium is not installed (.ci/test.sh installs it)")
+def test_browser_arabic_and_english(server):
+    from playwright.sync_api import sync_playwright
+
+    shots = Path(__file__).parent / "artifacts"
+    shots.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=flags)
+        browser = _browser(p)
         page = browser.new_page(viewport={"width": 1300, "height": 1000})
         t0 = time.perf_counter()
         page.goto(server)
@@ -178,4 +214,46 @@ def test_browser_arabic_and_english(server):
             mark = details.query_selector("mark")
             assert mark.is_visible() and expected in details.inner_text()
             page.screenshot(path=str(shots / f"chat-{direction}.png"), full_page=True)
+        browser.close()
+
+
+HOSTILE = (
+    "Zanzibar harbour notes.\n"
+    "The harbour board of Zanzibar approved <script>window.__pwned = 1</script> the crane contract "
+    '<img src=x onerror="window.__pwned = 2"> in March 2031.\n'
+)
+
+
+@pytest.mark.real
+@pytest.mark.browser
+@pytest.mark.skipif(not shutil.which("chromium"), reason="Debian chromium is not installed (.ci/test.sh installs it)")
+def test_browser_hostile_upload_is_shown_as_text_and_never_runs(server, tmp_path):
+    """Last in this file: it adds a document to the shared server's store."""
+    from playwright.sync_api import sync_playwright
+
+    doc = tmp_path / "zanzibar.txt"
+    doc.write_text(HOSTILE, encoding="utf-8")
+    with sync_playwright() as p:
+        browser = _browser(p)
+        page = browser.new_page(viewport={"width": 1300, "height": 1000})
+        dialogs = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(server)
+        page.wait_for_selector("#question textarea")
+        page.set_input_files("#upload input[type=file]", str(doc))
+        page.click("#add")
+        page.wait_for_function(
+            "() => document.querySelector('#upload-status').innerText.includes('citable')", timeout=120_000
+        )
+        assert "zanzibar" in page.inner_text("#documents").lower()
+        page.fill("#question textarea", "When did the harbour board of Zanzibar approve the crane contract?")
+        page.click("#send")
+        page.wait_for_function("() => document.querySelectorAll('#chat details.citation').length >= 1", timeout=60_000)
+        details = page.query_selector_all("#chat details.citation")[-1]
+        details.click()
+        text = page.inner_text("#chat")
+        assert "<script>window.__pwned = 1</script>" in text and "onerror" in text  # shown, as text
+        assert page.evaluate("() => window.__pwned") is None and dialogs == []
+        assert page.query_selector("#chat script") is None and page.query_selector("#chat img[src=x]") is None
+        page.screenshot(path=str(Path(__file__).parent / "artifacts" / "chat-hostile.png"), full_page=True)
         browser.close()

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from rag.bridge import VOCAB_VERSION, add_document_words
 from rag.chunking import split_document
 from rag.errors import DocumentError, StoreError
 from rag.loaders import default_document, expand_paths, load_file
@@ -125,21 +126,35 @@ def ingest(
             new = [c for c in chunks if c.id not in existing]
             stale = existing - wanted
             meta = known.get(doc.id, {})
-            if not new and not stale and meta.get("complete") and meta.get("sha256") == doc.sha256:
+            bridge = second is not None or (embeddings is None and settings.use_second_encoder)
+            if (
+                not new
+                and not stale
+                and meta.get("complete")
+                and meta.get("sha256") == doc.sha256
+                and (not bridge or meta.get("vocab") == VOCAB_VERSION)
+            ):
                 report.unchanged += len(chunks)
                 report.documents += 1
                 continue
             store.put_document(doc, n_chunks=len(chunks), complete=False)
             advance = progress(len(new), doc.id) if progress and new else None
-            if embeddings is None:  # models load only when something new must be embedded
+            if embeddings is None and new:  # models load only when something new must be embedded
                 from rag.retrieval import build_components
 
                 _, embeddings, second = build_components(settings, store=store, second=second)
-            vectors = embeddings.encode([c.text for c in new], query=False, progress=advance)
-            extra = second.encode([c.text for c in new]) if second is not None and new else None
-            store.add_chunks(new, vectors, extra)
+            if second is None and bridge:
+                from rag.embeddings import SecondEncoder
+
+                second = SecondEncoder()
+            if new:
+                vectors = embeddings.encode([c.text for c in new], query=False, progress=advance)
+                extra = second.encode([c.text for c in new]) if second is not None else None
+                store.add_chunks(new, vectors, extra)
             store.delete_chunks(stale)
             store.put_document(doc, n_chunks=len(chunks), complete=True)
+            if second is not None:
+                add_document_words(store, doc.id, doc.text, second)
             report.documents += 1
             report.added += len(new)
             report.unchanged += len(chunks) - len(new)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.settings import Settings
-from rag.text import tokens
+from rag.text import TOKENIZER_VERSION, tokens
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +82,11 @@ class BM25Index:
             db.execute("PRAGMA journal_mode=WAL")
         db.executescript(_SCHEMA)
         db.execute("SELECT count(*) FROM chunk").fetchone()  # fails here if the file is damaged
+        row = db.execute("SELECT value FROM meta WHERE key = 'tokenizer'").fetchone()
+        if row is None or row[0] != TOKENIZER_VERSION:  # built with other tokens: start again
+            db.executescript("DELETE FROM posting; DELETE FROM chunk; DELETE FROM doc; DELETE FROM meta;")
+            db.execute("UPDATE stats SET n = 0, total = 0")
+            db.execute("INSERT INTO meta VALUES ('tokenizer', ?)", (TOKENIZER_VERSION,))
         return db
 
     def __len__(self) -> int:

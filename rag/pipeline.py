@@ -42,14 +42,21 @@ class Pipeline:
         )
         self._chat_model = chat_model
         self._llm: Any = None
+        self._vocabulary_checked = False
 
     def ensure_corpus(self) -> None:
-        """On an empty store, ingest the bundled article first (and say so)."""
+        """On an empty store, ingest the bundled article first (and say so); once per pipeline, give
+        documents stored before the cross-lingual vocabulary existed their words."""
         if self.store.count() == 0:
             from rag.ingest import ingest
 
             log.warning("the store is empty: ingesting the default article first")
             ingest(None, self.settings, store=self.store, embeddings=self.embeddings, second=self.second)
+        if not self._vocabulary_checked:
+            from rag.bridge import ensure_vocabulary
+
+            ensure_vocabulary(self.store, self.second)
+            self._vocabulary_checked = True
 
     def similarity(self, question: str, passages: list[str]) -> list[float]:
         """Cosine similarity of a question to short passages (e5 query vs passage vectors)."""

@@ -14,6 +14,7 @@ from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from rag.bridge import translate
 from rag.lexical import BM25Index, index_path
 from rag.schema import Chunk, Retrieved
 from rag.settings import Settings
@@ -78,11 +79,13 @@ class HybridRetriever(BaseRetriever):
         if self.second is not None:
             second = self.store.search_second(self.second.encode([query])[0], self.candidates)
         t2 = time.perf_counter()
+        # BM25 uses the question's own words where they can match (Arabic script) plus source words that
+        # translate them (rag.bridge); against Arabic text an English question keeps only its numbers.
+        bridged = translate(query, self.store, self.second)
         if is_arabic_script(query):
-            lexical = index.search(query, self.candidates)
+            lexical = index.search(" ".join([query, *bridged]), self.candidates)
         else:
-            # Against Arabic text, English words only ever match Latin acronyms; numbers do transfer.
-            lexical = index.search(query, self.candidates, only=set(_DIGITS.findall(query)))
+            lexical = index.search(" ".join([*bridged, *_DIGITS.findall(query)]), self.candidates)
         t3 = time.perf_counter()
 
         fused: dict[str, float] = {}

@@ -7,6 +7,7 @@ Embedded (`PersistentClient` on `store_dir`) by default, or a `chroma run` serve
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
 import threading
@@ -78,6 +79,10 @@ def _client(settings: Settings) -> Any:
     return _CLIENTS[key]
 
 
+def _word_id(word: str) -> str:
+    return hashlib.sha1(word.encode()).hexdigest()[:20]
+
+
 def _read_only(path: Path, why: str) -> str:
     return (
         f"the store at {path} is read-only ({why}); Chroma needs write access even to answer: make it writable, "
@@ -140,6 +145,10 @@ class Store:
             # Vectors of the second (USE) encoder, same ids as `chunks`.
             self.second = self._client.get_or_create_collection(
                 settings.collection + "_use", configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+            )
+            # Every distinct word of the documents with its USE vector (the cross-lingual bridge).
+            self.vocab = self._client.get_or_create_collection(
+                settings.collection + "_vocab", configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
             )
             # One record whose token changes on every document write: a cheap "has anything changed?".
             self.meta = self._client.get_or_create_collection(settings.collection + "_meta", embedding_function=None)
@@ -210,6 +219,48 @@ class Store:
         self._doc_cache.pop(doc_id, None)
         self._bump()
         return len(ids)
+
+    # --- vocabulary (rag.bridge) -----------------------------------------------------------------
+    def missing_words(self, words: Sequence[str]) -> list[str]:
+        """The words not yet in the vocabulary."""
+        have: set[str] = set()
+        for i in range(0, len(words), _PAGE):
+            part = [_word_id(w) for w in words[i : i + _PAGE]]
+            have.update(self.vocab.get(ids=part, include=[])["ids"])
+        return [w for w in words if _word_id(w) not in have]
+
+    def add_words(self, words: Sequence[str], vectors: np.ndarray, scripts: Sequence[str]) -> None:
+        """Add words with their vectors (upsert: safe to repeat)."""
+        self.vocab.upsert(
+            ids=[_word_id(w) for w in words],
+            documents=list(words),
+            metadatas=[{"script": s} for s in scripts],
+            embeddings=vectors,
+        )
+
+    def nearest_words(self, vectors: np.ndarray, k: int, script: str) -> list[list[tuple[str, float]]]:
+        """For each vector, the k nearest vocabulary words of one script, with cosine similarity."""
+        if not self.vocab.count():
+            return []
+        res = self.vocab.query(
+            query_embeddings=vectors, n_results=k, where={"script": script}, include=["documents", "distances"]
+        )
+        return [
+            [(w or "", 1.0 - float(d)) for w, d in zip(ws or [], ds or [], strict=False)]
+            for ws, ds in zip(res["documents"] or [], res["distances"] or [], strict=False)
+        ]
+
+    def mark_vocabulary(self, doc_id: str, version: str) -> None:
+        """Record that a document's words are in the vocabulary."""
+        meta = self.document_meta_of(doc_id)
+        if meta is not None:
+            self.docs.update(ids=[doc_id], metadatas=[{**meta, "vocab": version}])
+            self._bump()
+
+    def document_meta_of(self, doc_id: str) -> dict[str, Any] | None:
+        """Metadata of one document, or None."""
+        res = self.docs.get(ids=[doc_id], include=["metadatas"])
+        return dict((res["metadatas"] or [{}])[0] or {}) if res["ids"] else None
 
     def generation(self) -> str:
         """A token that changes whenever a document is written or deleted (by any process)."""
@@ -335,7 +386,10 @@ def reset_store(settings: Settings) -> None:
 
     if settings.chroma_url:
         client = _client(settings)
-        for name in (settings.collection, *(settings.collection + x for x in ("_documents", "_use", "_meta"))):
+        for name in (
+            settings.collection,
+            *(settings.collection + x for x in ("_documents", "_use", "_meta", "_vocab")),
+        ):
             with contextlib.suppress(Exception):
                 client.delete_collection(name)
         return

@@ -68,3 +68,13 @@ def test_unwritable_index_location_falls_back_to_memory(tmp_path):
     assert index.path is None
     index.add([("a", "d", "أستانا")])
     assert index.search("أستانا", 1)[0][0] == "a"
+
+
+def test_index_built_with_another_tokenizer_is_rebuilt(isolated, monkeypatch):
+    import rag.lexical
+
+    _ingest(isolated)
+    _index(isolated).sync(Store(isolated))
+    monkeypatch.setattr(rag.lexical, "TOKENIZER_VERSION", "next")
+    index = _index(isolated)
+    assert len(index) == 0 and index.sync(Store(isolated)) == 1 and len(index) == Store(isolated).count()

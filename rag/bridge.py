@@ -1,0 +1,105 @@
+"""A cross-lingual lexical bridge: words of a question mapped onto words the sources actually use.
+
+BM25 cannot match an English question against Arabic text. USE-multilingual, trained on translation
+pairs, places a word near its translations, so every distinct word of the stored documents is
+embedded once (at ingestion) into a `vocab` collection, and an English question's content words are
+looked up there: "charter" finds "ميثاق", "avoid" finds "لتجنب". Those source words, plus the
+question's numbers, become the BM25 query for questions in the other script (and vice versa for
+Arabic questions over English documents). Misses cost nothing: an unmatched word adds no term.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from rag.text import STOPWORDS, is_arabic_script, normalize
+
+log = logging.getLogger(__name__)
+
+VOCAB_VERSION = "1"  # bump when words() changes: documents get their vocabulary again
+THRESHOLD = 0.6  # USE cosine for a word to count as a translation (dev set: 0.55-0.7 all help)
+PER_WORD = 2  # source words kept per question word
+_WORD = re.compile(r"[^\W\d_]{3,}")
+# Question and filler words that never carry the topic (English; Arabic ones are in STOPWORDS).
+_FILLER = frozenset(
+    [
+        "according",
+        "article",
+        "also",
+        "any",
+        "between",
+        "both",
+        "each",
+        "either",
+        "many",
+        "much",
+        "other",
+        "same",
+        "some",
+        "such",
+        "very",
+        "say",
+        "says",
+        "said",
+        "tell",
+        "told",
+        "according",
+        "describe",
+        "described",
+        "give",
+        "given",
+        "kind",
+        "mean",
+        "means",
+    ]
+)
+
+
+def script(word: str) -> str:
+    """ "ar" for Arabic-script words, "latin" for the rest."""
+    return "ar" if is_arabic_script(word) else "latin"
+
+
+def words(text: str) -> set[str]:
+    """The distinct content words of a text (normalised, at least 3 letters, no stop words)."""
+    return {w for w in _WORD.findall(normalize(text)) if w not in STOPWORDS and w not in _FILLER}
+
+
+def add_document_words(store: Any, doc_id: str, text: str, second: Any) -> int:
+    """Embed the document's words that the vocabulary lacks; mark the document done. Returns words added."""
+    new = store.missing_words(sorted(words(text)))
+    for i in range(0, len(new), 512):
+        part = new[i : i + 512]
+        store.add_words(part, second.encode(part), [script(w) for w in part])
+    store.mark_vocabulary(doc_id, VOCAB_VERSION)
+    return len(new)
+
+
+def ensure_vocabulary(store: Any, second: Any) -> int:
+    """Give every stored document lacking it its vocabulary (stores made before the bridge existed)."""
+    if second is None:
+        return 0
+    todo = [d for d, m in store.document_meta().items() if m.get("vocab") != VOCAB_VERSION and m.get("complete")]
+    added = 0
+    for doc_id in todo:
+        doc = store.document(doc_id)
+        if doc is not None:
+            added += add_document_words(store, doc_id, doc.text, second)
+    if todo:
+        log.info("vocabulary: %d words added for %d document(s)", added, len(todo))
+    return added
+
+
+def translate(question: str, store: Any, second: Any) -> list[str]:
+    """Source words (in the other script) that translate the question's content words."""
+    if second is None:
+        return []
+    own = script(question)
+    other = "latin" if own == "ar" else "ar"
+    asked = sorted(w for w in words(question) if script(w) == own)
+    if not asked:
+        return []
+    found = store.nearest_words(second.encode(asked), PER_WORD, other)
+    return [w for hits in found for w, sim in hits if sim >= THRESHOLD]

@@ -1,0 +1,60 @@
+"""The cross-lingual lexical bridge: question words mapped onto the words the sources use."""
+
+import hashlib
+
+import numpy as np
+
+from rag import bridge
+from rag.ingest import ingest
+from rag.pipeline import Pipeline
+from rag.store import Store
+from tests.conftest import FakeEmbeddings
+
+PAIRS = {"charter": "ميثاق", "abolish": "الغي"}  # normalised forms, as the vocabulary stores them
+
+
+class FakeSecond:
+    """Word vectors where a word and its listed translation coincide; everything else is random."""
+
+    def encode(self, texts):
+        out = []
+        for t in texts:
+            key = PAIRS.get(t.lower(), t)
+            seed = int(hashlib.md5(key.encode()).hexdigest()[:8], 16)
+            out.append(np.random.default_rng(seed).standard_normal(32))
+        v = np.asarray(out, dtype=np.float32)
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def test_words_are_normalised_content_words():
+    assert bridge.words("ألغى ميثاق منظمة في 2024 the SCO charter") == {"الغي", "ميثاق", "منظمه", "sco", "charter"}
+
+
+def test_ingest_builds_the_vocabulary_once_and_translation_finds_source_words(isolated):
+    second = FakeSecond()
+    first = ingest(None, isolated, embeddings=FakeEmbeddings(), second=second)
+    store = Store(isolated)
+    size = store.vocab.count()
+    assert size > 400 and first.added > 30 and store.document_meta_of("000_c19c94f8a9a8e670.txt")["vocab"] == "1"
+    again = ingest(None, isolated, embeddings=FakeEmbeddings(), second=second)
+    assert again.added == 0 and store.vocab.count() == size
+    assert bridge.translate("What did the SCO charter abolish?", store, second) == ["الغي", "ميثاق"]
+    assert bridge.translate("What is the population?", store, second) == []  # no translation above threshold
+
+
+def test_english_question_reaches_the_arabic_sentence_through_bm25(isolated):
+    pipe = Pipeline(isolated, embeddings=FakeEmbeddings(), second=FakeSecond())
+    pipe.ensure_corpus()
+    got = pipe.retriever.retrieve("What did the charter abolish?")
+    assert "ألغى ميثاق منظمة شنغهاي للتعاون" in got[0].chunk.text
+    assert got[0].lexical > 0
+
+
+def test_stores_made_before_the_bridge_get_their_vocabulary(isolated):
+    ingest(None, isolated, embeddings=FakeEmbeddings(), second=None)  # no bridge at ingestion
+    store = Store(isolated)
+    assert store.vocab.count() == 0
+    pipe = Pipeline(isolated, store=store, embeddings=FakeEmbeddings(), second=FakeSecond())
+    pipe.ensure_corpus()
+    assert store.vocab.count() > 400
+    assert all(m.get("vocab") == bridge.VOCAB_VERSION for m in store.document_meta().values())

@@ -14,7 +14,7 @@ import logging
 import math
 import sqlite3
 import threading
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,9 @@ CREATE TABLE IF NOT EXISTS stats (one INTEGER PRIMARY KEY CHECK (one = 1), n INT
 INSERT OR IGNORE INTO stats VALUES (1, 0, 0);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+
+
+MAX_POSTINGS = 5000
 
 
 def index_path(settings: Settings) -> Path:
@@ -170,27 +173,32 @@ class BM25Index:
 
     # --- reading -------------------------------------------------------------------------------
     def search(self, query: str, k: int, *, only: set[str] | None = None) -> list[tuple[str, float]]:
-        """Top-k chunk ids with their BM25 scores (higher is better); `only` restricts the query terms."""
+        """Top-k chunk ids with their BM25 scores (higher is better); `only` restricts the query terms.
+
+        Scoring runs inside SQLite over the postings of the query's terms only. In a large store, terms
+        found in more than MAX_POSTINGS chunks (and over 5% of them) are skipped: they add little to
+        BM25 and would make the query linear in the store's size (the rarest term is always kept).
+        """
         terms = sorted({t for t in tokens(query) if only is None or t in only})
         if not terms:
             return []
         with self._lock:
             n_docs, total = self._db.execute("SELECT n, total FROM stats").fetchone()
-            posts = {
-                t: self._db.execute(
-                    "SELECT chunk.id, posting.tf, chunk.length FROM posting JOIN chunk ON chunk.rowid = posting.rowid "
-                    "WHERE posting.term = ?",
-                    (t,),
-                ).fetchall()
-                for t in terms
-            }
-        if not n_docs:
-            return []
-        avg = total / n_docs or 1.0
-        scores: dict[str, float] = defaultdict(float)
-        for post in posts.values():
-            idf = math.log(1 + (n_docs - len(post) + 0.5) / (len(post) + 0.5))
-            for cid, tf, length in post:
-                scores[cid] += idf * tf * (self.k1 + 1) / (tf + self.k1 * (1 - self.b + self.b * length / avg))
-        ranked = sorted(scores.items(), key=lambda kv: -kv[1])
-        return [(c, s) for c, s in ranked[:k] if s > 0]
+            df = {t: self._db.execute("SELECT count(*) FROM posting WHERE term = ?", (t,)).fetchone()[0] for t in terms}
+            df = {t: n for t, n in df.items() if n}
+            if not n_docs or not df:
+                return []
+            kept = {t: n for t, n in df.items() if n <= MAX_POSTINGS or n <= 0.05 * n_docs}
+            if not kept:
+                rarest = min(df, key=lambda t: df[t])
+                kept = {rarest: df[rarest]}
+            idf = [(t, math.log(1 + (n_docs - n + 0.5) / (n + 0.5))) for t, n in kept.items()]
+            values = ", ".join("(?, ?)" for _ in idf)
+            rows = self._db.execute(
+                f"WITH q(term, idf) AS (VALUES {values}) "
+                "SELECT c.id, SUM(q.idf * p.tf * (? + 1) / (p.tf + ? * (1 - ? + ? * c.length / ?))) AS s "
+                "FROM q JOIN posting p ON p.term = q.term JOIN chunk c ON c.rowid = p.rowid "
+                "GROUP BY p.rowid ORDER BY s DESC, c.id LIMIT ?",
+                [x for pair in idf for x in pair] + [self.k1, self.k1, self.b, self.b, total / n_docs or 1.0, k],
+            ).fetchall()
+        return [(cid, float(score)) for cid, score in rows if score > 0]

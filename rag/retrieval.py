@@ -71,7 +71,7 @@ class HybridRetriever(BaseRetriever):
         """`retrieve()` plus the time of each stage in ms (returned, not stored: requests run concurrently)."""
         t0 = time.perf_counter()
         index = self.lexical_index()  # first: it reloads the store if another process wrote to it
-        query = expand_query(query)
+        asked, query = query, expand_query(query)
         qv = self.embeddings.encode([query], query=True)[0]
         dense = self.store.search(qv, self.candidates)
         t1 = time.perf_counter()
@@ -81,7 +81,7 @@ class HybridRetriever(BaseRetriever):
         t2 = time.perf_counter()
         # BM25 uses the question's own words where they can match (Arabic script) plus source words that
         # translate them (rag.bridge); against Arabic text an English question keeps only its numbers.
-        bridged = translate(query, self.store, self.second)
+        bridged = translate(asked, self.store, self.second)  # the words as asked: expansions are generic
         if is_arabic_script(query):
             lexical = index.search(" ".join([query, *bridged]), self.candidates)
         else:

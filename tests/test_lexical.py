@@ -78,3 +78,13 @@ def test_index_built_with_another_tokenizer_is_rebuilt(isolated, monkeypatch):
     monkeypatch.setattr(rag.lexical, "TOKENIZER_VERSION", "next")
     index = _index(isolated)
     assert len(index) == 0 and index.sync(Store(isolated)) == 1 and len(index) == Store(isolated).count()
+
+
+def test_very_common_terms_are_skipped_in_a_large_index(monkeypatch):
+    import rag.lexical
+
+    index = BM25Index()
+    index.add([(f"c{i}", "d", f"common word{i}") for i in range(100)] + [("rare", "d", "common unusual")])
+    monkeypatch.setattr(rag.lexical, "MAX_POSTINGS", 10)
+    assert [c for c, _ in index.search("common unusual", 5)] == ["rare"]  # "common" (101 chunks) is skipped
+    assert len(index.search("common", 500)) == 101  # ...unless it is the only term: the rarest is kept

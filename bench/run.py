@@ -1,11 +1,12 @@
 """Benchmarks: prints tables of numbers (never asserted in tests).
 
     .venv/bin/python -m bench.run            # everything below
-    .venv/bin/python -m bench.run --only ingest,answer,cold,scale
+    .venv/bin/python -m bench.run --only ingest,answer,cold,chat,scale
 
 - ingest: pipeline ingestion throughput vs raw SentenceTransformer.encode on the same sentences
 - answer: warm answer() latency p50/p95 by language over the eval sets, split into stages
 - cold:   `rag ask` wall time vs a process that only loads the model and embeds one query; peak RSS
+- chat:   `rag chat` start-up, /ask latency, 40 simultaneous /chat requests, resident and peak memory
 - scale:  the article among N synthetic chunks (default 100,000): vector search, BM25 sync, and the
           eval sets' retrieval recall, citation recall and latency against the 49-chunk store
 """
@@ -15,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -84,12 +84,17 @@ def bench_answer(settings) -> None:
         )
 
 
+_PEAK = (
+    "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, capture_output=True); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
 def _timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall time of a command and the peak RSS (MB) of that command alone."""
     t = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run(cmd, env=env, check=True, capture_output=True)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return time.perf_counter() - t, max(after, before) / 1024
+    out = subprocess.run([sys.executable, "-c", _PEAK, *cmd], env=env, check=True, capture_output=True, text=True)
+    return time.perf_counter() - t, int(out.stdout.split()[-1]) / 1024
 
 
 def bench_cold(settings) -> None:
@@ -109,19 +114,78 @@ def bench_cold(settings) -> None:
     print(f"rag ask: {a:.2f} s; ratio {a / f:.2f}x; peak RSS of the runs: {max(m for _, m in ask):.0f} MB")
 
 
-def _synthetic_docs(pipe, n: int, per_doc: int, seed: int = 0):
-    """Documents of on-topic noise: sentences of words drawn from the article, with vectors scattered
-    around the article's own (so they compete in every ranker, harder than unrelated text would)."""
+def bench_chat(settings) -> None:
+    import socket
+
+    from gradio_client import Client
+
+    env = {**os.environ, "RAG_STORE_DIR": str(settings.store_dir), "RAG_MODEL_DIR": str(settings.model_dir)}
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    cmd = [sys.executable, "-m", "rag.cli", "chat", "--port", str(port)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        t = time.perf_counter()
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.perf_counter() - t > 300:
+                    raise RuntimeError("rag chat did not start") from None
+                time.sleep(0.5)
+        ready = time.perf_counter() - t
+        client = Client(f"http://127.0.0.1:{port}", verbose=False)
+        questions = ["متى عقد اجتماع مجلس رؤساء الدول؟", "Which period does the SCO anti-drug strategy cover?"] * 20
+        lat = []
+        for q in questions[:10]:
+            t = time.perf_counter()
+            client.predict(q, api_name="/ask")
+            lat.append((time.perf_counter() - t) * 1e3)
+        t = time.perf_counter()
+        jobs = [client.submit(q, [], api_name="/chat") for q in questions]
+        for job in jobs:
+            job.result(timeout=300)
+        burst = time.perf_counter() - t
+        status = Path(f"/proc/{proc.pid}/status").read_text()
+        mem = {
+            k: int(v.split()[0]) / 1024
+            for k, v in (line.split(":", 1) for line in status.splitlines())
+            if k in ("VmHWM", "VmRSS")
+        }
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    print("## chat server (`rag chat`, one process)")
+    print(
+        f"ready in {ready:.1f} s; /ask p50 {statistics.median(lat):.0f} ms (client side, sequential); "
+        f"{len(questions)} simultaneous /chat requests done in {burst:.1f} s; "
+        f"RSS {mem['VmRSS']:.0f} MB, peak {mem['VmHWM']:.0f} MB"
+    )
+
+
+def _synthetic_docs(pipe, n: int, per_doc: int, kind: str, seed: int = 0):
+    """Distractor documents. "on-topic": sentences of words drawn from the article, with e5 vectors
+    scattered around the article's own, so they compete in every ranker (adversarial: far harder than
+    other news would be). "random": made-up Arabic words and random vectors (bounds the machinery)."""
     import numpy as np
 
     from rag.schema import Chunk, Document
 
     rng = np.random.default_rng(seed)
     article = pipe.store.chunks_of("000_c19c94f8a9a8e670.txt")
-    words = " ".join(c.text for c in article).split()
-    vecs = pipe.store.vectors([c.id for c in article])
-    centre = np.mean(list(vecs.values()), axis=0)
-    centre /= np.linalg.norm(centre)
+    if kind == "on-topic":
+        words = " ".join(c.text for c in article).split()
+        vecs = pipe.store.vectors([c.id for c in article])
+        centre = np.mean(list(vecs.values()), axis=0)
+        centre /= np.linalg.norm(centre)
+        spread = 0.03
+    else:
+        letters = list("ابتثجحخدذرزسشصضطظعغفقكلمنهوي")
+        words = ["".join(rng.choice(letters, rng.integers(3, 8))) for _ in range(50_000)]
+        centre = np.zeros(384)
+        spread = 1.0
     use_dim = 512
     for d in range(0, n, per_doc):
         texts = [" ".join(rng.choice(words, 18)) + "." for _ in range(per_doc)]
@@ -142,7 +206,7 @@ def _synthetic_docs(pipe, n: int, per_doc: int, seed: int = 0):
                 )
             )
             pos += len(t) + 1
-        e5 = centre + 0.03 * rng.standard_normal((per_doc, centre.size))
+        e5 = centre + spread * rng.standard_normal((per_doc, centre.size))
         use = rng.standard_normal((per_doc, use_dim))
         yield (
             doc,
@@ -152,7 +216,7 @@ def _synthetic_docs(pipe, n: int, per_doc: int, seed: int = 0):
         )
 
 
-def bench_scale(settings, n: int) -> None:
+def bench_scale(settings, n: int, kind: str) -> None:
     from tqdm import tqdm
 
     from rag.evaluate import run
@@ -167,7 +231,7 @@ def bench_scale(settings, n: int) -> None:
         small = run(sets, pipeline=pipe).summary
         t = time.perf_counter()
         per_doc = 1000
-        for doc, chunks, e5, use in tqdm(_synthetic_docs(pipe, n, per_doc), total=n // per_doc, desc="synthetic"):
+        for doc, chunks, e5, use in tqdm(_synthetic_docs(pipe, n, per_doc, kind), total=n // per_doc, desc="synthetic"):
             pipe.store.put_document(doc, n_chunks=len(chunks), complete=False)
             pipe.store.add_chunks(chunks, e5, use)
             pipe.store.put_document(doc, n_chunks=len(chunks), complete=True)
@@ -195,7 +259,7 @@ def bench_scale(settings, n: int) -> None:
             vec_lat.append((time.perf_counter() - t) * 1e3)
         answer("warm up", pipeline=pipe)
         big = run(sets, pipeline=pipe).summary
-    print(f"## scale: the article among {total:,} chunks ({n:,} synthetic on-topic distractors)")
+    print(f"## scale: the article among {total:,} chunks ({n:,} synthetic {kind} distractors)")
     print(f"insert {n / load:.0f} chunks/s (e5 + USE vectors, 3 collections)")
     print(
         f"vector search (Chroma HNSW, k=30): p50 {statistics.median(vec_lat):.1f} ms, p95 {_pct(vec_lat, 0.95):.1f} ms"
@@ -216,8 +280,11 @@ def main() -> None:
     from rag.settings import Settings
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default="ingest,answer,cold,scale", help="comma-separated benchmarks")
+    parser.add_argument("--only", default="ingest,answer,cold,chat,scale", help="comma-separated benchmarks")
     parser.add_argument("--scale-n", type=int, default=100_000, help="synthetic chunks for the scale benchmark")
+    parser.add_argument(
+        "--distractors", default="random,on-topic", help="scale benchmark distractors: random and/or on-topic"
+    )
     args = parser.parse_args()
     settings = Settings()
     if not os.environ.get("RAG_STORE_DIR"):
@@ -230,8 +297,11 @@ def main() -> None:
         bench_answer(settings)
     if "cold" in todo:
         bench_cold(settings)
+    if "chat" in todo:
+        bench_chat(settings)
     if "scale" in todo:
-        bench_scale(settings, args.scale_n)
+        for kind in args.distractors.split(","):
+            bench_scale(settings, args.scale_n, kind)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 VOCAB_VERSION = "1"  # bump when words() changes: documents get their vocabulary again
 THRESHOLD = 0.6  # USE cosine for a word to count as a translation (dev set: 0.55-0.7 all help)
 PER_WORD = 2  # source words kept per question word
+MIN_WORDS = 50  # bridge only into a script the sources hold real text in (not a few acronyms)
 _WORD = re.compile(r"[^\W\d_]{3,}")
 # Question and filler words that never carry the topic (English; Arabic ones are in STOPWORDS).
 _FILLER = frozenset(
@@ -99,7 +100,7 @@ def translate(question: str, store: Any, second: Any) -> list[str]:
     own = script(question)
     other = "latin" if own == "ar" else "ar"
     asked = sorted(w for w in words(question) if script(w) == own)
-    if not asked:
+    if not asked or not store.has_words(other, MIN_WORDS):  # e.g. Arabic questions, Arabic sources
         return []
     found = store.nearest_words(second.encode(asked), PER_WORD, other)
     return [w for hits in found for w, sim in hits if sim >= THRESHOLD]

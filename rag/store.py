@@ -158,6 +158,7 @@ class Store:
                 "rebuild it with `rag ingest --rebuild`"
             ) from exc
         self._doc_cache: dict[str, Document] = {}
+        self._has_words: dict[str, bool] = {}
 
     def refresh(self) -> str:
         """The store's generation token; first reopens a local store that another process wrote to.
@@ -238,9 +239,17 @@ class Store:
             embeddings=vectors,
         )
 
+    def has_words(self, script: str, at_least: int = 1) -> bool:
+        """Whether the vocabulary holds that many words of this script (cached per store generation)."""
+        key = f"{self._seen}:{script}:{at_least}"
+        if key not in self._has_words:
+            got = self.vocab.get(where={"script": script}, limit=at_least, include=[])["ids"]
+            self._has_words[key] = len(got) >= at_least
+        return self._has_words[key]
+
     def nearest_words(self, vectors: np.ndarray, k: int, script: str) -> list[list[tuple[str, float]]]:
         """For each vector, the k nearest vocabulary words of one script, with cosine similarity."""
-        if not self.vocab.count():
+        if not self.has_words(script):
             return []
         res = self.vocab.query(
             query_embeddings=vectors, n_results=k, where={"script": script}, include=["documents", "distances"]

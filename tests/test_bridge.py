@@ -58,3 +58,14 @@ def test_stores_made_before_the_bridge_get_their_vocabulary(isolated):
     pipe.ensure_corpus()
     assert store.vocab.count() > 400
     assert all(m.get("vocab") == bridge.VOCAB_VERSION for m in store.document_meta().values())
+
+
+def test_arabic_question_reaches_an_english_document(isolated, tmp_path):
+    doc = tmp_path / "charter.md"
+    filler = " ".join(f"word{chr(97 + i % 26)}{chr(97 + i // 26)}" for i in range(80))
+    doc.write_text(f"# Notes\nThe charter was signed in Shanghai. {filler}.\n", encoding="utf-8")
+    second = FakeSecond()
+    ingest([doc], isolated, embeddings=FakeEmbeddings(), second=second)
+    store = Store(isolated)
+    assert bridge.translate("ما الذي ينص عليه ميثاق المنظمة؟", store, second) == ["charter"]
+    assert bridge.translate("What does the charter say?", store, second) == []  # no Arabic text stored

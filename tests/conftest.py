@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import socket
+import subprocess
+import time
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +19,28 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 ARTICLE = Path(__file__).resolve().parent.parent / "rag" / "data" / "000_c19c94f8a9a8e670.txt"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, proc: subprocess.Popen, timeout: float) -> None:
+    """Wait until a server process accepts connections on the port; fail with its output if it exits."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if proc.poll() is not None:
+                out = proc.stdout.read() if proc.stdout else ""
+                raise RuntimeError(f"server exited with {proc.returncode}: {out}") from None
+            time.sleep(0.5)
+    raise RuntimeError(f"nothing listens on port {port} after {timeout:.0f} s")
 
 
 class FakeEmbeddings:

@@ -1,7 +1,6 @@
 """The same product against a real `chroma run` server on loopback (RAG_CHROMA_URL)."""
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -12,21 +11,15 @@ import pytest
 from rag.ingest import ingest
 from rag.pipeline import Pipeline, answer
 from rag.store import Store, forget_clients
-from tests.conftest import FakeEmbeddings
+from tests.conftest import FakeEmbeddings, free_port, wait_for_port
 
 CHROMA = Path(sys.executable).with_name("chroma")
 pytestmark = pytest.mark.skipif(not CHROMA.exists() and not shutil.which("chroma"), reason="no chroma CLI")
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def chroma_url(tmp_path_factory):
-    port = _free_port()
+    port = free_port()
     path = tmp_path_factory.mktemp("chroma-server")
     exe = str(CHROMA) if CHROMA.exists() else shutil.which("chroma")
     proc = subprocess.Popen(
@@ -34,13 +27,7 @@ def chroma_url(tmp_path_factory):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.5)
+    wait_for_port(port, proc, 60)
     time.sleep(1)
     yield f"http://127.0.0.1:{port}"
     proc.terminate()
@@ -75,6 +62,6 @@ def test_real_models_through_the_server(isolated, chroma_url):
 def test_unreachable_server_is_a_clear_error(isolated):
     from rag.errors import StoreError
 
-    settings = isolated.model_copy(update={"chroma_url": f"http://127.0.0.1:{_free_port()}"})
+    settings = isolated.model_copy(update={"chroma_url": f"http://127.0.0.1:{free_port()}"})
     with pytest.raises(StoreError, match="chroma run"):
         Store(settings)

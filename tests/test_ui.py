@@ -1,7 +1,6 @@
 """Chat page: handler tests with a fake answer(), a gradio_client API test, and a real browser test."""
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -12,6 +11,7 @@ import pytest
 from rag.pipeline import content_text
 from rag.schema import Answer, Citation, Document, IngestReport
 from rag.ui import ChatUI, render_answer, safe_upload_name
+from tests.conftest import free_port, wait_for_port
 
 SOURCE = Document(
     id="doc.txt",
@@ -95,16 +95,10 @@ def test_upload_names_cannot_escape(tmp_path, isolated):
     assert "&lt;i&gt;" in docs
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, model_dir):
     store = tmp_path_factory.mktemp("chat-store")
-    port = _free_port()
+    port = free_port()
     env = {**__import__("os").environ, "RAG_STORE_DIR": str(store), "RAG_MODEL_DIR": str(model_dir)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "rag.cli", "chat", "--port", str(port)],
@@ -114,15 +108,7 @@ def server(tmp_path_factory, model_dir):
         text=True,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 240
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(proc.stdout.read()) from None
-            time.sleep(1)
+    wait_for_port(port, proc, 240)
     yield url
     proc.terminate()
     proc.wait(timeout=30)

@@ -39,24 +39,24 @@ class SentenceTransformerEmbeddings(Embeddings):
         import numpy as np
 
         prompt = self._query_prompt if query else self._passage_prompt
-        out = []
-        for i in range(0, len(texts), self.batch_size):
-            batch = texts[i : i + self.batch_size]
-            out.append(
-                self.model.encode(
-                    batch,
-                    prompt_name=prompt,
-                    normalize_embeddings=True,
-                    convert_to_numpy=True,
-                    batch_size=self.batch_size,
-                    show_progress_bar=False,
-                )
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        # Longest first, as sentence-transformers does inside one call: batches of similar length pad little.
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for i in range(0, len(order), self.batch_size):
+            idx = order[i : i + self.batch_size]
+            out[idx] = self.model.encode(
+                [texts[j] for j in idx],
+                prompt_name=prompt,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                batch_size=self.batch_size,
+                show_progress_bar=False,
             )
             if progress:
-                progress(len(batch))
-        if not out:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.concatenate(out).astype(np.float32)
+                progress(len(idx))
+        return out
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Embed passages (LangChain interface)."""

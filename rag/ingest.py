@@ -8,12 +8,13 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from rag.bridge import VOCAB_VERSION, add_document_words
 from rag.chunking import split_document
 from rag.errors import DocumentError, StoreError
 from rag.loaders import default_document, expand_paths, load_file
-from rag.schema import Document, IngestReport
+from rag.schema import Chunk, Document, IngestReport
 from rag.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,32 @@ def load_documents(paths: list[Path] | None, settings: Settings) -> tuple[list[D
     return docs, skipped
 
 
+GROUP_CHUNKS = 1024  # new sentences embedded together (across documents): long batches pad less
+
+
+def _groups(plans: list) -> Iterator[list]:
+    """Consecutive documents whose new chunks add up to about GROUP_CHUNKS (bounded memory)."""
+    group: list = []
+    size = 0
+    for plan in plans:
+        group.append(plan)
+        size += len(plan[2])
+        if size >= GROUP_CHUNKS:
+            yield group
+            group, size = [], 0
+    if group:
+        yield group
+
+
+def _encode(texts: list[str], embeddings, second, advance) -> tuple[Any, Any]:
+    """e5 vectors and, when enabled, USE vectors (running USE in a parallel thread was measured: no gain
+    on 2 cores, both models already use them)."""
+    if not texts:
+        return None, None
+    vectors = embeddings.encode(texts, query=False, progress=advance)
+    return vectors, second.encode(texts) if second is not None else None
+
+
 def ingest(
     paths: list[Path] | None = None,
     settings: Settings | None = None,
@@ -114,6 +141,8 @@ def ingest(
         known = store.document_meta()
         by_sha = {str(m.get("sha256")): i for i, m in known.items() if m.get("sha256")}
         seen: dict[str, str] = {}
+        bridge = second is not None or (embeddings is None and settings.use_second_encoder)
+        plans: list[tuple[Document, int, list[Chunk], set[str]]] = []
         for doc in docs:
             twin = seen.get(doc.sha256) or (by_sha.get(doc.sha256) if by_sha.get(doc.sha256) != doc.id else None)
             if twin:
@@ -122,11 +151,9 @@ def ingest(
             seen[doc.sha256] = doc.id
             chunks = split_document(doc)
             existing = store.chunk_ids(doc.id)
-            wanted = {c.id for c in chunks}
             new = [c for c in chunks if c.id not in existing]
-            stale = existing - wanted
+            stale = existing - {c.id for c in chunks}
             meta = known.get(doc.id, {})
-            bridge = second is not None or (embeddings is None and settings.use_second_encoder)
             if (
                 not new
                 and not stale
@@ -137,9 +164,10 @@ def ingest(
                 report.unchanged += len(chunks)
                 report.documents += 1
                 continue
-            store.put_document(doc, n_chunks=len(chunks), complete=False)
-            advance = progress(len(new), doc.id) if progress and new else None
-            if embeddings is None and new:  # models load only when something new must be embedded
+            plans.append((doc, len(chunks), new, stale))
+        for group in _groups(plans):
+            texts = [c.text for _, _, new, _ in group for c in new]
+            if embeddings is None and texts:  # models load only when something new must be embedded
                 from rag.retrieval import build_components
 
                 _, embeddings, second = build_components(settings, store=store, second=second)
@@ -147,19 +175,26 @@ def ingest(
                 from rag.embeddings import SecondEncoder
 
                 second = SecondEncoder()
-            if new:
-                vectors = embeddings.encode([c.text for c in new], query=False, progress=advance)
-                extra = second.encode([c.text for c in new]) if second is not None else None
-                store.add_chunks(new, vectors, extra)
-            store.delete_chunks(stale)
-            store.put_document(doc, n_chunks=len(chunks), complete=True)
-            if second is not None:
-                add_document_words(store, doc.id, doc.text, second)
-            report.documents += 1
-            report.added += len(new)
-            report.unchanged += len(chunks) - len(new)
-            report.removed += len(stale)
-            log.info("ingested %s: %d new, %d stale chunks", doc.id, len(new), len(stale))
+            label = group[0][0].id if len(group) == 1 else f"{len(group)} documents"
+            vectors, extra = _encode(
+                texts, embeddings, second, progress(len(texts), label) if progress and texts else None
+            )
+            at = 0
+            for doc, n_chunks, new, stale in group:  # writes stay per document: a crash leaves whole ones
+                store.put_document(doc, n_chunks=n_chunks, complete=False)
+                if new:
+                    part = slice(at, at + len(new))
+                    store.add_chunks(new, vectors[part], extra[part] if extra is not None else None)
+                    at += len(new)
+                store.delete_chunks(stale)
+                store.put_document(doc, n_chunks=n_chunks, complete=True)
+                if second is not None:
+                    add_document_words(store, doc.id, doc.text, second)
+                report.documents += 1
+                report.added += len(new)
+                report.unchanged += n_chunks - len(new)
+                report.removed += len(stale)
+                log.info("ingested %s: %d new, %d stale chunks", doc.id, len(new), len(stale))
         if prune:
             keep = {d.id for d in docs}
             for doc_id in set(store.document_meta()) - keep:

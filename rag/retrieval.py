@@ -84,13 +84,13 @@ class HybridRetriever(BaseRetriever):
         if self.second is not None:
             second = self.store.search_second(self.second.encode([query])[0], self.candidates)
         t2 = time.perf_counter()
-        # BM25 uses the question's own words where they can match (Arabic script) plus source words that
-        # translate them (rag.bridge); against Arabic text an English question keeps only its numbers.
+        # BM25 uses the question's own words where sources in its language exist, plus source words that
+        # translate them (rag.bridge); against Arabic sources only, an English question keeps its numbers.
         bridged = translate(asked, self.store, self.second)  # the words as asked: expansions are generic
-        if arabic:
-            lexical = index.search(" ".join([query, *bridged]), self.candidates)
-        else:
-            lexical = index.search(" ".join([*bridged, *_DIGITS.findall(query)]), self.candidates)
+        terms = [*bridged, *_DIGITS.findall(query)]
+        if arabic or self.store.has_language("en"):
+            terms.insert(0, query)
+        lexical = index.search(" ".join(terms), self.candidates)
         t3 = time.perf_counter()
 
         fused: dict[str, float] = {}

@@ -247,6 +247,13 @@ class Store:
             self._has_words[key] = len(got) >= at_least
         return self._has_words[key]
 
+    def has_language(self, language: str) -> bool:
+        """Whether any stored document is written in this language (cached per store generation)."""
+        key = f"{self._seen}:lang:{language}"
+        if key not in self._has_words:
+            self._has_words[key] = any(m.get("language") == language for m in self.document_meta().values())
+        return self._has_words[key]
+
     def nearest_words(self, vectors: np.ndarray, k: int, script: str) -> list[list[tuple[str, float]]]:
         """For each vector, the k nearest vocabulary words of one script, with cosine similarity."""
         if not self.has_words(script):

@@ -69,3 +69,13 @@ def test_arabic_question_reaches_an_english_document(isolated, tmp_path):
     store = Store(isolated)
     assert bridge.translate("ما الذي ينص عليه ميثاق المنظمة؟", store, second) == ["charter"]
     assert bridge.translate("What does the charter say?", store, second) == []  # no Arabic text stored
+
+
+def test_english_question_matches_an_english_document_by_its_own_words(isolated, tmp_path):
+    pipe = Pipeline(isolated, embeddings=FakeEmbeddings(), second=FakeSecond())
+    pipe.ensure_corpus()
+    doc = tmp_path / "harbour.txt"
+    doc.write_text("Harbour notes.\nThe harbour board of Zanzibar approved the crane contract in March 2031.\n")
+    ingest([doc], isolated, store=pipe.store, embeddings=pipe.embeddings, second=pipe.second)
+    top = pipe.retriever.retrieve("When did the Zanzibar harbour board approve the crane contract?")[0]
+    assert top.chunk.source == "harbour.txt" and top.lexical > 0

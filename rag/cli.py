@@ -46,6 +46,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    from rag.lexical import index_path
     from rag.store import Store
 
     store = Store(settings)
@@ -58,6 +59,8 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
         "model": model,
         "dimensions": 384 if not settings.embedding_model else None,
         "backend": settings.llm,
+        "vocabulary": f"{store.vocab.count()} words (cross-lingual bridge)",
+        "bm25 index": str(index_path(settings)),
         "incomplete": [d for d, m in meta.items() if not m.get("complete")],
     }
     if args.json:

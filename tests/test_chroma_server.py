@@ -14,6 +14,7 @@ from rag.store import Store, forget_clients
 from tests.conftest import FakeEmbeddings, free_port, wait_for_port
 
 CHROMA = Path(sys.executable).with_name("chroma")
+ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(not CHROMA.exists() and not shutil.which("chroma"), reason="no chroma CLI")
 
 
@@ -57,6 +58,21 @@ def test_real_models_through_the_server(isolated, chroma_url):
     pipe = Pipeline(settings)
     res = answer("Which period does the SCO anti-drug strategy cover?", pipeline=pipe)
     assert not res.abstained and "2024-2029" in res.text
+    # The eval runner and the chat handlers work unchanged against the server.
+    from rag.evaluate import run
+    from rag.ui import ChatUI
+
+    report = run([ROOT / "eval" / "heldout2.jsonl"], pipeline=pipe)
+    assert report.summary["citation_verbatim"] == 1.0 and report.summary["citation_recall"] >= 0.75
+    ui = ChatUI(
+        settings,
+        lambda q, history=None: answer(q, history=history, pipeline=pipe),
+        lambda paths: None,
+        lambda: [],
+        pipe.store.document,
+    )
+    history, _ = list(ui.respond("متى عقد اجتماع مجلس رؤساء الدول؟", []))[-1]
+    assert "يوليو 2023" in history[-1]["content"] and "<mark>" in history[-1]["content"]
 
 
 def test_unreachable_server_is_a_clear_error(isolated):

@@ -46,7 +46,6 @@ _FILLER = frozenset(
         "said",
         "tell",
         "told",
-        "according",
         "describe",
         "described",
         "give",

@@ -12,7 +12,7 @@ import logging
 import os
 import threading
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
@@ -158,7 +158,8 @@ class Store:
                 "rebuild it with `rag ingest --rebuild`"
             ) from exc
         self._doc_cache: dict[str, Document] = {}
-        self._has_words: dict[str, bool] = {}
+        self._facts: dict[str, bool] = {}
+        self._facts_generation: str | None = None
 
     def refresh(self) -> str:
         """The store's generation token; first reopens a local store that another process wrote to.
@@ -239,20 +240,27 @@ class Store:
             embeddings=vectors,
         )
 
+    def _per_generation(self, key: str, compute: Callable[[], bool]) -> bool:
+        """A fact about the store, computed once per store generation (the cache empties when it changes)."""
+        if self._facts_generation != self._seen:
+            self._facts, self._facts_generation = {}, self._seen
+        if key not in self._facts:
+            self._facts[key] = compute()
+        return self._facts[key]
+
     def has_words(self, script: str, at_least: int = 1) -> bool:
         """Whether the vocabulary holds that many words of this script (cached per store generation)."""
-        key = f"{self._seen}:{script}:{at_least}"
-        if key not in self._has_words:
-            got = self.vocab.get(where={"script": script}, limit=at_least, include=[])["ids"]
-            self._has_words[key] = len(got) >= at_least
-        return self._has_words[key]
+        return self._per_generation(
+            f"words:{script}:{at_least}",
+            lambda: len(self.vocab.get(where={"script": script}, limit=at_least, include=[])["ids"]) >= at_least,
+        )
 
     def has_language(self, language: str) -> bool:
         """Whether any stored document is written in this language (cached per store generation)."""
-        key = f"{self._seen}:lang:{language}"
-        if key not in self._has_words:
-            self._has_words[key] = any(m.get("language") == language for m in self.document_meta().values())
-        return self._has_words[key]
+        return self._per_generation(
+            f"language:{language}",
+            lambda: any(m.get("language") == language for m in self.document_meta().values()),
+        )
 
     def nearest_words(self, vectors: np.ndarray, k: int, script: str) -> list[list[tuple[str, float]]]:
         """For each vector, the k nearest vocabulary words of one script, with cosine similarity."""

@@ -16,6 +16,7 @@ from pydantic import ConfigDict
 
 from rag.bridge import translate
 from rag.lexical import BM25Index, index_path
+from rag.rerank import DEPTH, WordAligner, rerank
 from rag.schema import Chunk, Retrieved
 from rag.settings import Settings
 from rag.text import expand_query, is_arabic_script
@@ -57,6 +58,13 @@ class HybridRetriever(BaseRetriever):
     candidates: int = 30
     mode: str = "hybrid"  # or "dense" / "bm25", for comparisons
     _lexical: BM25Index | None = None
+    _aligner: WordAligner | None = None
+
+    def aligner(self) -> WordAligner | None:
+        """The word-alignment reranker (needs the second encoder and its vocabulary)."""
+        if self._aligner is None and self.second is not None:
+            self._aligner = WordAligner(self.store, self.second)
+        return self._aligner
 
     def lexical_index(self) -> BM25Index:
         """The persistent BM25 index, first brought up to date with documents ingested since
@@ -108,7 +116,7 @@ class HybridRetriever(BaseRetriever):
         for ids, weight in rankings:
             for rank, cid in enumerate(ids):
                 fused[cid] = fused.get(cid, 0.0) + weight / (RRF_K + rank + 1)
-        top = sorted(fused, key=lambda c: -fused[c])[: self.k]
+        top = sorted(fused, key=lambda c: -fused[c])[: max(self.k, DEPTH)]
         chunks: dict[str, Chunk] = {c.id: c for c, _ in dense}
         missing = [c for c in top if c not in chunks]
         chunks.update({c.id: c for c in self.store.get_chunks(missing)})
@@ -120,11 +128,16 @@ class HybridRetriever(BaseRetriever):
             if c in chunks
         ]
         t4 = time.perf_counter()
+        if self.mode == "hybrid":
+            out = rerank(asked, out, self.aligner())
+        out = out[: self.k]
+        t5 = time.perf_counter()
         timings = {
             "dense_ms": (t1 - t0) * 1e3,
             "second_ms": (t2 - t1) * 1e3,
             "bm25_ms": (t3 - t2) * 1e3,
             "fusion_ms": (t4 - t3) * 1e3,
+            "rerank_ms": (t5 - t4) * 1e3,
         }
         return out, timings
 

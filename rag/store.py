@@ -240,6 +240,19 @@ class Store:
             embeddings=vectors,
         )
 
+    def word_vectors(self, words: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored vectors of vocabulary words (words not in the vocabulary are left out)."""
+        import numpy as np
+
+        out: dict[str, np.ndarray] = {}
+        for i in range(0, len(words), _PAGE):
+            res = self.vocab.get(ids=[_word_id(w) for w in words[i : i + _PAGE]], include=["documents", "embeddings"])
+            embs = res["embeddings"] if res["embeddings"] is not None else []
+            for w, e in zip(res["documents"] or [], embs, strict=False):
+                if w:
+                    out[w] = np.asarray(e, dtype=np.float32)
+        return out
+
     def _per_generation(self, key: str, compute: Callable[[], bool]) -> bool:
         """A fact about the store, computed once per store generation (the cache empties when it changes)."""
         if self._facts_generation != self._seen:

@@ -1,0 +1,59 @@
+"""Word-alignment reranking of the fused candidates (Arabic-script questions only)."""
+
+import numpy as np
+
+from rag.ingest import ingest
+from rag.rerank import WordAligner, rerank
+from rag.schema import Chunk, Retrieved
+from rag.store import Store
+from tests.conftest import FakeEmbeddings
+from tests.test_bridge import FakeSecond
+
+
+class VocabStore:
+    """Just the vocabulary lookup of a store, counting the words it was asked for."""
+
+    def __init__(self, second) -> None:
+        self.second = second
+        self.asked: list[str] = []
+
+    def word_vectors(self, words):
+        self.asked.extend(words)
+        return dict(zip(words, self.second.encode(list(words)), strict=True))
+
+
+def _retrieved(texts: list[str]) -> list[Retrieved]:
+    out = []
+    for i, t in enumerate(texts):
+        chunk = Chunk(id=str(i), source="d", text=t, start=0, end=len(t), paragraph=1, para_start=0, para_end=len(t))
+        out.append(Retrieved(chunk=chunk, score=1.0 - 0.01 * i))
+    return out
+
+
+def test_alignment_scores_whole_word_matches_highest():
+    aligner = WordAligner(VocabStore(FakeSecond()), FakeSecond())
+    scores = aligner.scores("ميثاق المنظمة", ["ألغى ميثاق المنظمة الترتيب", "تعاون اقتصادي واسع النطاق"])
+    assert abs(scores[0] - 1.0) < 1e-5
+    assert scores[1] < 0.5
+
+
+def test_rerank_moves_the_aligned_sentence_up_for_arabic_questions_only():
+    second = FakeSecond()
+    store = VocabStore(second)
+    aligner = WordAligner(store, second)
+    texts = ["تعاون اقتصادي واسع النطاق", "مشاريع البنية التحتية", "ألغى ميثاق المنظمة الترتيب الهرمي"]
+    ranked = rerank("ماذا ألغى ميثاق المنظمة؟", _retrieved(texts), aligner)
+    assert ranked[0].chunk.text == texts[2] and ranked[0].align > 0.9
+    assert [r.chunk.text for r in rerank("What did the charter abolish?", _retrieved(texts), aligner)] == texts
+    assert [r.chunk.text for r in rerank("ماذا ألغى ميثاق المنظمة؟", _retrieved(texts), None)] == texts
+    asked = len(store.asked)
+    rerank("ماذا ألغى ميثاق المنظمة؟", _retrieved(texts), aligner)
+    assert len(store.asked) == asked  # word vectors are fetched once, then kept
+
+
+def test_store_returns_vocabulary_vectors_and_skips_unknown_words(isolated):
+    second = FakeSecond()
+    ingest(None, isolated, embeddings=FakeEmbeddings(), second=second)
+    got = Store(isolated).word_vectors(["ميثاق", "not-a-source-word"])
+    assert list(got) == ["ميثاق"]
+    assert np.allclose(got["ميثاق"], second.encode(["ميثاق"])[0], atol=1e-5)

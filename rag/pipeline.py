@@ -205,7 +205,7 @@ def extractive_answer(
         reason = ev.abstain_reason or "nothing relevant was found in the sources"
         return Answer(
             question=question,
-            text=abstain_text(language, reason),
+            text=abstain_text(language, reason, ev.abstain_reason_ar),
             language=language,
             abstained=True,
             reason=reason,

@@ -40,7 +40,7 @@ class Retrieved(BaseModel):
     score: float = Field(description="Fused rank score (higher is better).")
     dense: float = 0.0
     lexical: float = 0.0
-    align: float = Field(default=0.0, description="Word-alignment score (rag.rerank), when it re-ordered.")
+    align: float = Field(default=0.0, description="Word-alignment or best-clause score (rag.rerank).")
 
 
 class Citation(BaseModel):

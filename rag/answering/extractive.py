@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rag.answering.focus import asked_attribute, mentions, missing_countries
 from rag.schema import Retrieved
 from rag.text import normalize
 
@@ -85,6 +86,7 @@ class Evidence:
     short_source: int = 0  # index into picked holding the short span
     expected_type: str | None = None
     abstain_reason: str = ""
+    abstain_reason_ar: str = ""  # the same in Arabic, where it names something (else _AR_REASONS has it)
 
 
 def expected_type(question: str) -> str | None:
@@ -135,6 +137,23 @@ def choose_evidence(
     """Pick the sentence(s) to quote; for typed questions the first one that holds a value."""
     if not retrieved:
         return Evidence([], abstain_reason="nothing relevant was found in the sources")
+    absent = missing_countries(question, [r.chunk.text for r in retrieved])
+    if absent:
+        return Evidence(
+            [],
+            abstain_reason="the passages found never mention " + ", ".join(en for en, _ in absent),
+            abstain_reason_ar="لا تذكر المقاطع التي وُجدت " + "، ".join(ar for _, ar in absent),
+        )
+    focus = asked_attribute(question)
+    if focus:
+        naming = [r for r in retrieved[:3] if mentions(focus, r.chunk.text)]
+        if not naming:
+            return Evidence(
+                [],
+                abstain_reason=f"the closest passages never mention the {focus.name}",
+                abstain_reason_ar=f"لا تذكر أقرب المقاطع {focus.name_ar}",
+            )
+        retrieved = naming + [r for r in retrieved if r not in naming]
     kind = expected_type(question)
     if kind:
         for r in retrieved[:3]:
@@ -172,10 +191,10 @@ _AR_REASONS = {
 }
 
 
-def abstain_text(language: str, reason: str) -> str:
+def abstain_text(language: str, reason: str, reason_ar: str = "") -> str:
     """The abstention message in the question's language."""
     if language == "ar":
-        reason = _AR_REASONS.get(reason, reason)
+        reason = reason_ar or _AR_REASONS.get(reason, reason)
     return _TEXTS[language]["abstain"].format(reason=reason)
 
 

@@ -1,0 +1,155 @@
+"""What a question is about, beyond its answer type: an attribute, an office or a country that the
+evidence must name before it can answer.
+
+"What is the capital of Kazakhstan?" cannot be answered by a sentence about Kazakhstan that never
+says "capital"; "Who is the Secretary-General?" needs a sentence naming that office; "What did the
+Indian delegation say?" needs a source that mentions India. A similarity score cannot tell these
+from answerable questions (the closest sentence is on topic either way), so the extractive answerer
+checks the words: each entry lists how a question asks (English, Arabic) and how a source says it
+(Arabic or English, matched on normalised text). The lists are general vocabulary of factoid
+questions (country facts, offices, foundation), not the article's words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.text import normalize
+
+# An Arabic word may carry a conjunction or preposition and the article: و ب ل ف ك + ال.
+_AR_PRE = r"(?<![^\W\d_])(?:[وفبلك]?(?:ال|لل)?)"
+_AR_END = r"(?![^\W\d_])"
+
+
+@dataclass(frozen=True)
+class Focus:
+    """One thing a question can ask about, and the words a source uses for it."""
+
+    name: str  # English, for the abstention message
+    name_ar: str
+    asked: re.Pattern[str]  # on the normalised question
+    said: re.Pattern[str]  # on the normalised evidence
+
+
+def _focus(name: str, name_ar: str, asked: str, said: str) -> Focus:
+    return Focus(name, name_ar, re.compile(asked), re.compile(said))
+
+
+# Offices and attributes: the asked pattern covers both languages, the said pattern both scripts.
+ATTRIBUTES = [
+    _focus(
+        "Secretary-General",
+        "الأمين العام",
+        r"secretary[- ]general|امين عام|الامين العام",
+        r"امين عام|الامين العام|secretary[- ]general",
+    ),
+    _focus(
+        "prime minister",
+        "رئيس الوزراء",
+        r"prime minister|\bpremier\b|رييس (?:ال)?وزراء|رييس الحكومه",
+        r"رييس (?:ال)?وزراء|رييس الحكومه|prime minister|\bpremier\b",
+    ),
+    _focus("minister", "وزير", rf"\bministers?\b|{_AR_PRE}وزير(?:ه|ا)?{_AR_END}", r"وزير|minister"),
+    _focus("ambassador", "سفير", rf"\bambassadors?\b|{_AR_PRE}سفير", r"سفير|ambassador"),
+    _focus(
+        "mayor or governor", "العمدة أو المحافظ", r"\b(?:mayor|governor)s?\b|عمده|محافظ", r"عمده|محافظ|mayor|governor"
+    ),
+    # Asking for a capital, not placing something in it ("the financial centre in the capital").
+    _focus(
+        "capital city",
+        "العاصمة",
+        r"\bcapital (?:city|of)\b|'s capital\b|(?<!in )\bthe capital\b|(?<!في )(?<![^\W\d_])[وف]?(?:ال)?عاصم",
+        r"عاصم|\bcapital\b",
+    ),
+    _focus("currency", "العملة", rf"\bcurrenc(?:y|ies)\b|{_AR_PRE}عمل(?:ه|ات){_AR_END}", r"عمل(?:ه|ات)|currenc"),
+    _focus("language", "اللغة", rf"\blanguages?\b|{_AR_PRE}لغ(?:ه|ات){_AR_END}", r"لغ(?:ه|ات)|\blanguage"),
+    _focus(
+        "population",
+        "السكان",
+        rf"\bpopulation\b|\binhabitants\b|{_AR_PRE}سكان|نسمه",
+        r"سكان|نسمه|population|inhabitants",
+    ),
+    _focus("GDP", "الناتج المحلي", r"\bgdp\b|gross domestic|الناتج المحلي", r"الناتج المحلي|\bgdp\b|gross domestic"),
+    _focus("budget", "الميزانية", rf"\bbudgets?\b|{_AR_PRE}ميزاني", r"ميزاني|budget"),
+    _focus(
+        "armed forces",
+        "الجيش",
+        rf"\b(?:army|armies|armed forces|troops|soldiers)\b|{_AR_PRE}جيش|القوات المسلحه|جنود",
+        r"جيش|القوات المسلحه|جنود|\barmy|armed forces|troops|soldiers",
+    ),
+    # Not a bare "area": "what other area of connectivity" asks about a field, not a size.
+    _focus(
+        "land area",
+        "المساحة",
+        rf"\b(?:land|total|surface) area\b|\bsquare (?:kilomet|mile)|{_AR_PRE}مساح",
+        r"مساح|square|كيلومتر مربع",
+    ),
+    _focus("headquarters", "المقر", rf"\bheadquarter|{_AR_PRE}مقر{_AR_END}|{_AR_PRE}مقرها", r"مقر|headquarter"),
+    _focus(
+        "founding",
+        "التأسيس",
+        rf"\b(?:founded|founder|founders|founding|established)\b|تاسس|تاسيس|{_AR_PRE}موسس(?:و|ي|ين)?{_AR_END}|انشي|انشا",
+        r"تاسس|تاسيس|اسس|موسس|انشي|انشا|founded|founder|establish",
+    ),
+]
+
+# Countries: names (English, Arabic), how English writes them, the normalised Arabic stem (adjectives
+# add ي/يه/يون).
+_COUNTRIES = [
+    ("India", "الهند", "india|indian", "هند"),
+    ("Pakistan", "باكستان", "pakistan|pakistani", "باكستان"),
+    ("Iran", "إيران", "iran|iranian", "ايران"),
+    ("China", "الصين", "china|chinese", "صين"),
+    ("Russia", "روسيا", "russia|russian", "روسيا|روس"),
+    ("Kyrgyzstan", "قيرغيزستان", "kyrgyzstan|kyrgyz", "قيرغيزستان|قرغيزستان|قيرغيز|قرغيز"),
+    ("Tajikistan", "طاجيكستان", "tajikistan|tajik", "طاجيكستان|طاجيك"),
+    ("Uzbekistan", "أوزبكستان", "uzbekistan|uzbek", "اوزبكستان|اوزبك"),
+    ("Turkmenistan", "تركمانستان", "turkmenistan|turkmen", "تركمانستان|تركمان"),
+    ("Afghanistan", "أفغانستان", "afghanistan|afghan", "افغانستان|افغان"),
+    ("Mongolia", "منغوليا", "mongolia|mongolian", "منغوليا|منغول"),
+    ("Belarus", "بيلاروسيا", "belarus|belarusian", "بيلاروسيا|روسيا البيضاء"),
+    ("Turkey", "تركيا", "turkey|turkish|türkiye", "تركيا"),
+    ("the United States", "الولايات المتحدة", "united states|america|american|usa", "الولايات المتحده|امريكا|امريك"),
+    ("Japan", "اليابان", "japan|japanese", "يابان"),
+    ("Korea", "كوريا", "korea|korean", "كوريا|كوري"),
+    ("Germany", "ألمانيا", "germany|german", "المانيا|الماني"),
+    ("France", "فرنسا", "france|french", "فرنسا|فرنسي"),
+    ("the United Kingdom", "المملكة المتحدة", "united kingdom|britain|british", "بريطانيا|بريطاني|المملكه المتحده"),
+    ("Ukraine", "أوكرانيا", "ukraine|ukrainian", "اوكرانيا|اوكراني"),
+    ("Azerbaijan", "أذربيجان", "azerbaijan|azerbaijani", "اذربيجان"),
+    ("Armenia", "أرمينيا", "armenia|armenian", "ارمينيا|ارمني"),
+    ("Saudi Arabia", "السعودية", "saudi", "سعودي"),
+    ("Egypt", "مصر", "egypt|egyptian", "مصر"),
+    ("Israel", "إسرائيل", "israel|israeli", "اسراييل"),
+    ("Syria", "سوريا", "syria|syrian", "سوريا|سوري"),
+    ("Iraq", "العراق", "iraq|iraqi", "عراق"),
+    ("Brazil", "البرازيل", "brazil|brazilian", "برازيل"),
+    ("Canada", "كندا", "canada|canadian", "كندا|كندي"),
+    ("Australia", "أستراليا", "australia|australian", "استراليا|استرالي"),
+    ("Italy", "إيطاليا", "italy|italian", "ايطاليا|ايطالي"),
+    ("Spain", "إسبانيا", "spain|spanish", "اسبانيا|اسباني"),
+]
+_AR_ADJ = r"(?:ي|يه|يين|يون|ين)?"
+COUNTRIES = [
+    (name, name_ar, re.compile(rf"\b(?:{en})\b|{_AR_PRE}(?:{ar}){_AR_ADJ}{_AR_END}"))
+    for name, name_ar, en, ar in _COUNTRIES
+]
+
+
+def asked_attribute(question: str) -> Focus | None:
+    """The office or attribute the question asks about, if it is one of ATTRIBUTES."""
+    q = normalize(question)
+    return next((f for f in ATTRIBUTES if f.asked.search(q)), None)
+
+
+def mentions(focus: Focus, text: str) -> bool:
+    """Whether a source text names the attribute."""
+    return bool(focus.said.search(normalize(text)))
+
+
+def missing_countries(question: str, texts: list[str]) -> list[tuple[str, str]]:
+    """Countries (English, Arabic name) the question names that none of the texts mention."""
+    q = normalize(question)
+    hay = normalize(" ".join(texts))
+    return [(name, name_ar) for name, name_ar, pat in COUNTRIES if pat.search(q) and not pat.search(hay)]

@@ -1,0 +1,69 @@
+"""What a question is about: attributes, offices and countries the evidence must name."""
+
+import pytest
+
+from rag.answering.extractive import abstain_text, choose_evidence
+from rag.answering.focus import asked_attribute, mentions, missing_countries
+from tests.test_rerank import _retrieved
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("What is the capital of Kazakhstan?", "capital city"),
+        ("ما هي عاصمة كازاخستان؟", "capital city"),
+        ("Who is the Secretary-General of the SCO?", "Secretary-General"),
+        ("من هو الأمين العام للمنظمة؟", "Secretary-General"),
+        ("Which Indian prime minister attended?", "prime minister"),
+        ("من هو رئيس وزراء كازاخستان؟", "prime minister"),
+        ("Who is the foreign minister?", "minister"),
+        ("ما هي العملة الرسمية لكازاخستان؟", "currency"),
+        ("What is the official language of the SCO?", "language"),
+        ("كم يبلغ الناتج المحلي الإجمالي؟", "GDP"),
+        ("When was the YFK think tank founded?", "founding"),
+    ],
+)
+def test_attribute_questions_are_recognised(question, name):
+    focus = asked_attribute(question)
+    assert focus is not None and focus.name == name
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "ما المركز المالي في العاصمة الذي اقترحته كازاخستان؟",  # placed in the capital, not asking for it
+        "Besides the environment, what other area of connectivity did Kazakhstan commit to?",
+        "Between the SCO Secretariat and which body is a memorandum planned?",
+        "ما اسم رئيس كازاخستان؟",  # the president, not the prime minister
+        "ما النموذج المؤسساتي الذي تقف عليه المنظمة؟",  # institutionalism, not a founder
+        "What did President Tokayev highlight?",
+    ],
+)
+def test_other_questions_ask_for_no_attribute(question):
+    assert asked_attribute(question) is None
+
+
+def test_mentions_match_normalised_arabic_and_english():
+    focus = asked_attribute("What is the capital of Kazakhstan?")
+    assert mentions(focus, "أستانا هي عاصمة كازاخستان") and mentions(focus, "Astana, the capital")
+    assert not mentions(focus, "مركز أستانا المالي الدولي")
+
+
+def test_missing_countries_by_name_or_adjective_in_either_language():
+    texts = ["في ظل وجود قوتين كبيرتين الصين وروسيا", "الأزمة الأفغانية"]
+    assert missing_countries("What did the Indian delegation say?", texts) == [("India", "الهند")]
+    assert missing_countries("ما موقف الهند من الأمن المائي؟", texts) == [("India", "الهند")]
+    assert missing_countries("What do China and Russia do in the SCO?", texts) == []
+    assert missing_countries("What did the president call the Afghan crisis?", texts) == []
+    assert missing_countries("ماذا قال الرئيس الصيني؟", texts) == []
+
+
+def test_attribute_question_quotes_the_sentence_that_names_it_or_abstains():
+    texts = ["كازاخستان دولة في آسيا الوسطى", "أستانا هي عاصمة كازاخستان", "تعاون اقتصادي"]
+    ev = choose_evidence("ما هي عاصمة كازاخستان؟", _retrieved(texts))
+    assert ev.picked[0].chunk.text == texts[1]
+    ev = choose_evidence("ما هي عاصمة كازاخستان؟", _retrieved([texts[0], texts[2]]))
+    assert not ev.picked and "capital" in ev.abstain_reason
+    assert "العاصمة" in abstain_text("ar", ev.abstain_reason, ev.abstain_reason_ar)
+    ev = choose_evidence("What did the Indian delegation say?", _retrieved(texts))
+    assert not ev.picked and ev.abstain_reason.endswith("India") and "الهند" in ev.abstain_reason_ar

@@ -83,14 +83,15 @@ def bench_answer(settings) -> None:
         for k, v in res.timings_ms.items():
             stats[row.language].setdefault(k, []).append(v)
     print("## warm answer() latency (ms)")
-    print("| lang | n | total p50 | total p95 | e5 query+search | USE | BM25 | fusion | answering |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| lang | n | total p50 | total p95 | e5 query+search | USE | BM25 | fusion | rerank | answering |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for lang, st in stats.items():
         tot = st["total_ms"]
         med = {k: statistics.median(v) for k, v in st.items()}
         print(
             f"| {lang} | {len(tot)} | {med['total_ms']:.1f} | {_pct(tot, 0.95):.1f} | {med['dense_ms']:.1f} | "
-            f"{med['second_ms']:.1f} | {med['bm25_ms']:.1f} | {med['fusion_ms']:.2f} | {med['answering_ms']:.1f} |"
+            f"{med['second_ms']:.1f} | {med['bm25_ms']:.1f} | {med['fusion_ms']:.2f} | {med.get('rerank_ms', 0):.1f} | "
+            f"{med['answering_ms']:.1f} |"
         )
 
 

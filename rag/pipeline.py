@@ -63,6 +63,13 @@ class Pipeline:
         q = self.embeddings.encode([expand_query(question)], query=True)[0]
         return [float(x) for x in self.embeddings.encode(passages, query=False) @ q]
 
+    def rest_of_documents(self, retrieved: list[Retrieved], documents: int = 2) -> list[Retrieved]:
+        """The other sentences of the documents the best retrieved sentences come from, in text order."""
+        seen = {r.chunk.id for r in retrieved}
+        sources = list(dict.fromkeys(r.chunk.source for r in retrieved))[:documents]
+        rest = [c for s in sources for c in sorted(self.store.chunks_of(s), key=lambda c: c.start) if c.id not in seen]
+        return [Retrieved(chunk=c, score=0.0) for c in rest]
+
     def llm(self) -> Any:
         """The generative backend, built on first use."""
         if self._llm is None:
@@ -200,6 +207,8 @@ def extractive_answer(
 ) -> Answer:
     """Quote the best evidence verbatim, or abstain."""
     ev = choose_evidence(question, retrieved, scorer=pipe.similarity)
+    if ev.focus_missing:  # e.g. "who wrote it?": the byline may rank low; read the rest of those documents
+        ev = choose_evidence(question, retrieved + pipe.rest_of_documents(retrieved), scorer=pipe.similarity)
     citations = cite(ev.picked, pipe)
     if not citations:
         reason = ev.abstain_reason or "nothing relevant was found in the sources"

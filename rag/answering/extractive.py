@@ -64,14 +64,14 @@ _EN_DATE = re.compile(
 )
 _EN_QUANTITY = re.compile(
     r"\b(how many|how much|what percentage|what percent|population|number of|"
-    r"how large|how big|what share)\b",
+    r"how large|how big|what share|how old|what age|rate)\b",
     re.I,
 )
 _AR_DATE = re.compile(
     r"(متى|في أي عام|في اي عام|أي عام|اي عام|أي سنة|اي سنة|أي شهر|اي شهر|ما الفترة|ما هي الفترة|"
     r"ما تاريخ|في أي تاريخ|تاريخ|الفترة الزمنية|لأي فترة|لاي فترة|أي فترة|اي فترة|في أي سنة)"
 )
-_AR_QUANTITY = re.compile(r"(كم|ما عدد|ما هو عدد|عدد سكان|نسبة|ما حجم|ما قيمة)")
+_AR_QUANTITY = re.compile(r"(كم|ما عدد|ما هو عدد|عدد سكان|نسبة|ما حجم|ما قيمة|معدل|ما عمر)")
 
 
 Scorer = Callable[[str, list[str]], list[float]]  # (question, passages) -> similarity per passage
@@ -87,6 +87,7 @@ class Evidence:
     expected_type: str | None = None
     abstain_reason: str = ""
     abstain_reason_ar: str = ""  # the same in Arabic, where it names something (else _AR_REASONS has it)
+    focus_missing: bool = False  # an asked attribute no candidate names: worth a look at more sentences
 
 
 def expected_type(question: str) -> str | None:
@@ -146,12 +147,13 @@ def choose_evidence(
         )
     focus = asked_attribute(question)
     if focus:
-        naming = [r for r in retrieved[:3] if mentions(focus, r.chunk.text)]
+        naming = [r for r in retrieved if mentions(focus, r.chunk.text)]
         if not naming:
             return Evidence(
                 [],
                 abstain_reason=f"the closest passages never mention the {focus.name}",
                 abstain_reason_ar=f"لا تذكر أقرب المقاطع {focus.name_ar}",
+                focus_missing=True,
             )
         retrieved = naming + [r for r in retrieved if r not in naming]
     kind = expected_type(question)

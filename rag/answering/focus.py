@@ -36,7 +36,8 @@ def _focus(name: str, name_ar: str, asked: str, said: str) -> Focus:
     return Focus(name, name_ar, re.compile(asked), re.compile(said))
 
 
-# Offices and attributes: the asked pattern covers both languages, the said pattern both scripts.
+# Offices and attributes: the asked pattern covers both languages, the said pattern both scripts. Arabic
+# stems that hide inside other words ("لغة" in "بالغة", "كاتب" in "مكاتب") are bounded by _AR_PRE/_AR_END.
 ATTRIBUTES = [
     _focus(
         "Secretary-General",
@@ -62,8 +63,18 @@ ATTRIBUTES = [
         r"\bcapital (?:city|of)\b|'s capital\b|(?<!in )\bthe capital\b|(?<!في )(?<![^\W\d_])[وف]?(?:ال)?عاصم",
         r"عاصم|\bcapital\b",
     ),
-    _focus("currency", "العملة", rf"\bcurrenc(?:y|ies)\b|{_AR_PRE}عمل(?:ه|ات){_AR_END}", r"عمل(?:ه|ات)|currenc"),
-    _focus("language", "اللغة", rf"\blanguages?\b|{_AR_PRE}لغ(?:ه|ات){_AR_END}", r"لغ(?:ه|ات)|\blanguage"),
+    _focus(
+        "currency",
+        "العملة",
+        rf"\bcurrenc(?:y|ies)\b|{_AR_PRE}عمل(?:ه|ات){_AR_END}",
+        rf"{_AR_PRE}عمل(?:ه|ات|تها){_AR_END}|currenc",
+    ),
+    _focus(
+        "language",
+        "اللغة",
+        rf"\blanguages?\b|{_AR_PRE}لغ(?:ه|ات){_AR_END}",
+        rf"{_AR_PRE}لغ(?:ه|ات|تها){_AR_END}|\blanguage",
+    ),
     _focus(
         "population",
         "السكان",
@@ -85,12 +96,73 @@ ATTRIBUTES = [
         rf"\b(?:land|total|surface) area\b|\bsquare (?:kilomet|mile)|{_AR_PRE}مساح",
         r"مساح|square|كيلومتر مربع",
     ),
-    _focus("headquarters", "المقر", rf"\bheadquarter|{_AR_PRE}مقر{_AR_END}|{_AR_PRE}مقرها", r"مقر|headquarter"),
+    _focus(
+        "headquarters",
+        "المقر",
+        rf"\bheadquarter|{_AR_PRE}مقر{_AR_END}|{_AR_PRE}مقرها",
+        rf"{_AR_PRE}مقر(?:ها|ه)?{_AR_END}|headquarter",
+    ),
     _focus(
         "founding",
         "التأسيس",
         rf"\b(?:founded|founder|founders|founding|established)\b|تاسس|تاسيس|{_AR_PRE}موسس(?:و|ي|ين)?{_AR_END}|انشي|انشا",
         r"تاسس|تاسيس|اسس|موسس|انشي|انشا|founded|founder|establish",
+    ),
+    # Who wrote the document: the byline ("بقلم", "by"). Not "according to the author", which asks for content.
+    _focus(
+        "author",
+        "الكاتب",
+        r"\bwho (?:wrote|is the (?:author|writer))\b|\b(?:author|writer) of (?:the|this)\b"
+        r"|من كتب|من (?:هو )?(?:كاتب|مولف)",
+        rf"بقلم|\bby\b|author|writer|{_AR_PRE}(?:كاتب|مولف){_AR_END}|كتبه",
+    ),
+    _focus(
+        "date of birth",
+        "تاريخ الميلاد",
+        rf"\bborn\b|\bbirth|{_AR_PRE}(?:ولد|مولد|ميلاد)",
+        r"ولد|مولد|ميلاد|\bborn\b|birth",
+    ),
+    _focus(
+        "family",
+        "العائلة",
+        rf"\b(?:wife|husband|married|children|sons?|daughters?)\b|{_AR_PRE}(?:زوج|زوجه|متزوج|ابناء|اطفال)",
+        r"زوج|متزوج|ابناء|اطفال|\b(?:wife|husband|married|children|sons?|daughters?)\b",
+    ),
+    _focus(
+        "salary",
+        "الراتب",
+        rf"\b(?:salary|salaries|wages?)\b|{_AR_PRE}(?:راتب|رواتب|اجور)",
+        r"راتب|رواتب|اجور|salar|wage",
+    ),
+    _focus(
+        "unemployment or inflation",
+        "البطالة أو التضخم",
+        rf"\b(?:unemploy\w*|inflation)\b|{_AR_PRE}(?:بطاله|تضخم)",
+        r"بطاله|تضخم|unemploy|inflation",
+    ),
+    _focus(
+        "election", "الانتخابات", r"\b(?:elections?|elected|votes?|voting)\b|انتخاب|اقتراع", r"انتخاب|اقتراع|elect|vot"
+    ),
+    _focus("national anthem", "النشيد الوطني", rf"\banthem\b|{_AR_PRE}نشيد", r"نشيد|anthem"),
+    _focus("flag", "العلم", r"\bflag\b|علم (?:ال)?وطني|رايه", r"علم (?:ال)?وطني|رايه|\bflag\b"),
+    _focus(
+        "religion",
+        "الدين",
+        rf"\breligio\w*|{_AR_PRE}(?:دين|ديانه|ديانات){_AR_END}",
+        rf"{_AR_PRE}(?:دين|ديانه|ديانات){_AR_END}|religio",
+    ),
+    _focus(
+        "rivers, lakes or mountains",
+        "الأنهار أو البحيرات أو الجبال",
+        rf"\b(?:rivers?|lakes?|mountains?|peaks?|seas?|deserts?)\b|{_AR_PRE}(?:نهر|انهار|بحيره|بحيرات|جبل|جبال|صحراء){_AR_END}",
+        r"نهر|انهار|بحير|جبل|جبال|صحراء|river|lake|mountain|peak|\bsea|desert",
+    ),
+    _focus("sport", "الرياضة", rf"\bsports?\b|{_AR_PRE}رياض(?:ه|ات|ي|يه){_AR_END}", r"رياض(?:ه|ات|ي|يه)|\bsport"),
+    _focus(
+        "food",
+        "الطعام",
+        rf"\b(?:recipes?|dish|dishes|cuisine|food)\b|{_AR_PRE}(?:طبق|اطباق|مطبخ|طعام|اكله)",
+        rf"{_AR_PRE}(?:طبق|اطباق){_AR_END}|مطبخ|طعام|اكله|recipe|dish|cuisine|food",
     ),
 ]
 

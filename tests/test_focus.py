@@ -3,7 +3,7 @@
 import pytest
 
 from rag.answering.extractive import abstain_text, choose_evidence
-from rag.answering.focus import asked_attribute, mentions, missing_countries
+from rag.answering.focus import asked_attribute, mentions, missing_names
 from tests.test_rerank import _retrieved
 
 
@@ -49,13 +49,21 @@ def test_mentions_match_normalised_arabic_and_english():
     assert not mentions(focus, "مركز أستانا المالي الدولي")
 
 
-def test_missing_countries_by_name_or_adjective_in_either_language():
+def test_missing_names_by_name_or_adjective_in_either_language():
     texts = ["في ظل وجود قوتين كبيرتين الصين وروسيا", "الأزمة الأفغانية"]
-    assert missing_countries("What did the Indian delegation say?", texts) == [("India", "الهند")]
-    assert missing_countries("ما موقف الهند من الأمن المائي؟", texts) == [("India", "الهند")]
-    assert missing_countries("What do China and Russia do in the SCO?", texts) == []
-    assert missing_countries("What did the president call the Afghan crisis?", texts) == []
-    assert missing_countries("ماذا قال الرئيس الصيني؟", texts) == []
+    assert missing_names("What did the Indian delegation say?", texts) == [("India", "الهند")]
+    assert missing_names("ما موقف الهند من الأمن المائي؟", texts) == [("India", "الهند")]
+    assert missing_names("What do China and Russia do in the SCO?", texts) == []
+    assert missing_names("What did the president call the Afghan crisis?", texts) == []
+    assert missing_names("ماذا قال الرئيس الصيني؟", texts) == []
+
+
+def test_years_must_be_mentioned_and_ranges_hold_their_years():
+    texts = ["برنامج التعاون للفترة 2025-2027", "في يوليو 2023"]
+    assert missing_names("Who chaired the SCO in 2022?", texts) == [("2022", "2022")]
+    assert missing_names("من ترأس المنظمة عام ٢٠٢٢؟", texts) == [("2022", "2022")]  # Eastern digits
+    assert missing_names("What was planned for 2026?", texts) == []
+    assert missing_names("What happened in July 2023?", texts) == []
 
 
 def test_attribute_question_quotes_the_sentence_that_names_it_or_abstains():

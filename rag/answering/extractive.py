@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rag.answering.focus import asked_attribute, mentions, missing_countries
+from rag.answering.focus import asked_attribute, mentions, missing_names
 from rag.schema import Retrieved
 from rag.text import normalize
 
@@ -138,7 +138,7 @@ def choose_evidence(
     """Pick the sentence(s) to quote; for typed questions the first one that holds a value."""
     if not retrieved:
         return Evidence([], abstain_reason="nothing relevant was found in the sources")
-    absent = missing_countries(question, [r.chunk.text for r in retrieved])
+    absent = missing_names(question, [r.chunk.text for r in retrieved])
     if absent:
         return Evidence(
             [],

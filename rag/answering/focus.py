@@ -1,5 +1,5 @@
-"""What a question is about, beyond its answer type: an attribute, an office or a country that the
-evidence must name before it can answer.
+"""What a question is about, beyond its answer type: an attribute, an office, a country or a year that
+the evidence must name before it can answer.
 
 "What is the capital of Kazakhstan?" cannot be answered by a sentence about Kazakhstan that never
 says "capital"; "Who is the Secretary-General?" needs a sentence naming that office; "What did the
@@ -220,8 +220,22 @@ def mentions(focus: Focus, text: str) -> bool:
     return bool(focus.said.search(normalize(text)))
 
 
-def missing_countries(question: str, texts: list[str]) -> list[tuple[str, str]]:
-    """Countries (English, Arabic name) the question names that none of the texts mention."""
+_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
+_RANGE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)\s*(?:-|–|الي|to|until)\s*(1[89]\d\d|20\d\d)(?!\d)")
+
+
+def _years(text: str) -> set[int]:
+    """Years a normalised text mentions, counting every year inside a range ("2025-2027" holds 2026)."""
+    years = {int(y) for y in _YEAR.findall(text)}
+    for a, b in _RANGE.findall(text):
+        if 0 <= int(b) - int(a) <= 50:
+            years.update(range(int(a), int(b) + 1))
+    return years
+
+
+def missing_names(question: str, texts: list[str]) -> list[tuple[str, str]]:
+    """Countries and years (English, Arabic) the question names that none of the texts mention."""
     q = normalize(question)
     hay = normalize(" ".join(texts))
-    return [(name, name_ar) for name, name_ar, pat in COUNTRIES if pat.search(q) and not pat.search(hay)]
+    missing = [(name, name_ar) for name, name_ar, pat in COUNTRIES if pat.search(q) and not pat.search(hay)]
+    return missing + [(str(y), str(y)) for y in sorted(_years(q) - _years(hay))]

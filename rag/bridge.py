@@ -3,7 +3,8 @@
 BM25 cannot match an English question against Arabic text. USE-multilingual, trained on translation
 pairs, places a word near its translations, so every distinct word of the stored documents is
 embedded once (at ingestion) into a `vocab` collection, and an English question's content words are
-looked up there: "charter" finds "ميثاق", "avoid" finds "لتجنب". Those source words, plus the
+looked up there: "charter" finds "ميثاق", "avoid" finds "لتجنب"; names are matched by their consonants
+("Mukushev" finds "موكوشيف", rag.translit). Those source words, plus the
 question's numbers, become the BM25 query for questions in the other script (and vice versa for
 Arabic questions over English documents). Misses cost nothing: an unmatched word adds no term.
 """
@@ -15,6 +16,7 @@ import re
 from typing import Any
 
 from rag.text import STOPWORDS, is_arabic_script, normalize
+from rag.translit import SkeletonIndex
 
 log = logging.getLogger(__name__)
 
@@ -102,4 +104,9 @@ def translate(question: str, store: Any, second: Any) -> list[str]:
     if not asked or not store.has_words(other, MIN_WORDS):  # e.g. Arabic questions, Arabic sources
         return []
     found = store.nearest_words(second.encode(asked), PER_WORD, other)
-    return [w for hits in found for w, sim in hits if sim >= THRESHOLD]
+    hits = {a: [w for w, sim in ws if sim >= THRESHOLD] for a, ws in zip(asked, found, strict=False)}
+    out = [w for ws in hits.values() for w in ws]
+    if own == "latin":  # names the word vectors do not know: "Mukushev" -> "موكوشيف" (rag.translit)
+        names = store.per_generation("skeletons:ar", lambda: SkeletonIndex(store.vocabulary("ar")))
+        out += names.lookup(question, skip={a for a, ws in hits.items() if ws})
+    return out

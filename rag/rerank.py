@@ -108,7 +108,7 @@ def rerank(question: str, ranked: list[Retrieved], aligner: WordAligner | None) 
     if not any(fine):
         return ranked
     combined = _z([r.score for r in head]) + weight * _z(fine)
-    for r, a in zip(head, fine, strict=True):
-        r.align = a
+    for r, a, c in zip(head, fine, combined, strict=True):
+        r.align, r.rank_score = a, float(c)
     order = sorted(range(len(head)), key=lambda i: -combined[i])
     return [head[i] for i in order] + tail

@@ -41,6 +41,7 @@ class Retrieved(BaseModel):
     dense: float = 0.0
     lexical: float = 0.0
     align: float = Field(default=0.0, description="Word-alignment or best-clause score (rag.rerank).")
+    rank_score: float | None = Field(default=None, description="Final reranked score (z-score sum), if reranked.")
 
 
 class Citation(BaseModel):

@@ -14,7 +14,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlparse
 
 from rag.errors import StoreError
@@ -30,6 +30,9 @@ _REOPEN_LOCK = threading.Lock()
 log = logging.getLogger(__name__)
 _DOC_META = ("title", "outlet", "author", "language", "path", "sha256")
 _PAGE = 5000  # rows per get() page, below Chroma's batch limits
+
+
+T = TypeVar("T")
 
 
 def _client(settings: Settings) -> Any:
@@ -158,7 +161,7 @@ class Store:
                 "rebuild it with `rag ingest --rebuild`"
             ) from exc
         self._doc_cache: dict[str, Document] = {}
-        self._facts: dict[str, bool] = {}
+        self._facts: dict[str, Any] = {}
         self._facts_generation: str | None = None
 
     def refresh(self) -> str:
@@ -253,7 +256,7 @@ class Store:
                     out[w] = np.asarray(e, dtype=np.float32)
         return out
 
-    def _per_generation(self, key: str, compute: Callable[[], bool]) -> bool:
+    def per_generation(self, key: str, compute: Callable[[], T]) -> T:
         """A fact about the store, computed once per store generation (the cache empties when it changes)."""
         if self._facts_generation != self._seen:
             self._facts, self._facts_generation = {}, self._seen
@@ -263,17 +266,26 @@ class Store:
 
     def has_words(self, script: str, at_least: int = 1) -> bool:
         """Whether the vocabulary holds that many words of this script (cached per store generation)."""
-        return self._per_generation(
+        return self.per_generation(
             f"words:{script}:{at_least}",
             lambda: len(self.vocab.get(where={"script": script}, limit=at_least, include=[])["ids"]) >= at_least,
         )
 
     def has_language(self, language: str) -> bool:
         """Whether any stored document is written in this language (cached per store generation)."""
-        return self._per_generation(
+        return self.per_generation(
             f"language:{language}",
             lambda: any(m.get("language") == language for m in self.document_meta().values()),
         )
+
+    def vocabulary(self, script: str) -> list[str]:
+        """Every vocabulary word of one script (paged; the bridge caches what it builds from it)."""
+        out: list[str] = []
+        while True:
+            res = self.vocab.get(where={"script": script}, include=["documents"], limit=_PAGE, offset=len(out))
+            out.extend(w or "" for w in res["documents"] or [])
+            if len(res["ids"]) < _PAGE:
+                return out
 
     def nearest_words(self, vectors: np.ndarray, k: int, script: str) -> list[list[tuple[str, float]]]:
         """For each vector, the k nearest vocabulary words of one script, with cosine similarity."""

@@ -50,6 +50,14 @@ def test_english_question_reaches_the_arabic_sentence_through_bm25(isolated):
     assert got[0].lexical > 0
 
 
+def test_an_english_name_reaches_its_arabic_spelling(isolated):
+    pipe = Pipeline(isolated, embeddings=FakeEmbeddings(), second=FakeSecond())
+    pipe.ensure_corpus()
+    assert "موكوشيف" in bridge.translate("Who is Murat Mukushev?", pipe.store, pipe.second)
+    got = pipe.retriever.retrieve("Who is Murat Mukushev?")
+    assert "مراد موكوشيف" in got[0].chunk.text and got[0].lexical > 0
+
+
 def test_stores_made_before_the_bridge_get_their_vocabulary(isolated):
     ingest(None, isolated, embeddings=FakeEmbeddings(), second=None)  # no bridge at ingestion
     store = Store(isolated)

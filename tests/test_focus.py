@@ -21,6 +21,8 @@ from tests.test_rerank import _retrieved
         ("What is the official language of the SCO?", "language"),
         ("كم يبلغ الناتج المحلي الإجمالي؟", "GDP"),
         ("When was the YFK think tank founded?", "founding"),
+        ("من صاحب المقال؟", "author"),
+        ("Who wrote this article?", "author"),
     ],
 )
 def test_attribute_questions_are_recognised(question, name):
@@ -37,6 +39,7 @@ def test_attribute_questions_are_recognised(question, name):
         "ما اسم رئيس كازاخستان؟",  # the president, not the prime minister
         "ما النموذج المؤسساتي الذي تقف عليه المنظمة؟",  # institutionalism, not a founder
         "What did President Tokayev highlight?",
+        "What pressing security issue is hard to agree on, according to the author?",
     ],
 )
 def test_other_questions_ask_for_no_attribute(question):

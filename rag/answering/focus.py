@@ -113,7 +113,7 @@ ATTRIBUTES = [
         "author",
         "الكاتب",
         r"\bwho (?:wrote|is the (?:author|writer))\b|\b(?:author|writer) of (?:the|this)\b"
-        r"|من كتب|من (?:هو )?(?:كاتب|مولف)",
+        r"|من كتب|من (?:هو )?(?:كاتب|مولف|صاحب)",
         rf"بقلم|\bby\b|author|writer|{_AR_PRE}(?:كاتب|مولف){_AR_END}|كتبه",
     ),
     _focus(

@@ -10,7 +10,7 @@ import unicodedata
 from typing import Any, Literal
 
 from rag.answering import check_backend
-from rag.answering.extractive import abstain_text, choose_evidence, render
+from rag.answering.extractive import Evidence, abstain_text, choose_evidence, render
 from rag.citations import check_answer, locate
 from rag.errors import InputError
 from rag.schema import Answer, Citation, Retrieved
@@ -160,13 +160,14 @@ def answer(
     query = retrieval_query(q, history)
     retrieved, stage_ms = pipe.retriever.retrieve_timed(query)
     t1 = time.perf_counter()
+    ev = evidence(q, retrieved, pipe)
     result = None
-    if pipe.kind != "extractive":
+    if pipe.kind != "extractive" and not ev.unnamed:  # no backend may answer about what the sources never name
         result = pipe.llm().answer(q, language, retrieved, pipe.store)
         if result is None:
             notes.append("the language model gave no verifiable quote; fell back to the extractive answer")
     if result is None:
-        result = extractive_answer(q, language, retrieved, pipe)
+        result = extractive_answer(q, language, ev, pipe)
     t2 = time.perf_counter()
     result.retrieved = retrieved
     result.notes = notes + result.notes
@@ -202,13 +203,17 @@ def cite(retrieved: list[Retrieved], pipe: Pipeline) -> list[Citation]:
     return out
 
 
-def extractive_answer(
-    question: str, language: Literal["ar", "en"], retrieved: list[Retrieved], pipe: Pipeline
-) -> Answer:
-    """Quote the best evidence verbatim, or abstain."""
+def evidence(question: str, retrieved: list[Retrieved], pipe: Pipeline) -> Evidence:
+    """The sentences to quote, or why not; something the question names but the retrieved sentences never
+    mention (the byline of "who wrote it?" ranks low) is first looked for in the rest of their documents."""
     ev = choose_evidence(question, retrieved, scorer=pipe.similarity)
-    if ev.focus_missing:  # e.g. "who wrote it?": the byline may rank low; read the rest of those documents
+    if ev.unnamed:
         ev = choose_evidence(question, retrieved + pipe.rest_of_documents(retrieved), scorer=pipe.similarity)
+    return ev
+
+
+def extractive_answer(question: str, language: Literal["ar", "en"], ev: Evidence, pipe: Pipeline) -> Answer:
+    """Quote the chosen evidence verbatim, or abstain."""
     citations = cite(ev.picked, pipe)
     if not citations:
         reason = ev.abstain_reason or "nothing relevant was found in the sources"

@@ -69,6 +69,12 @@ def test_years_must_be_mentioned_and_ranges_hold_their_years():
     assert missing_names("What happened in July 2023?", texts) == []
 
 
+def test_sentences_naming_the_asked_country_come_first():
+    texts = ["تعاون اقتصادي واسع", "في ظل وجود قوتين كبيرتين الصين وروسيا", "رئاسة كازاخستان"]
+    assert choose_evidence("What role does Russia play?", _retrieved(texts)).picked[0].chunk.text == texts[1]
+    assert choose_evidence("What role does the SCO play?", _retrieved(texts)).picked[0].chunk.text == texts[0]
+
+
 def test_attribute_question_quotes_the_sentence_that_names_it_or_abstains():
     texts = ["كازاخستان دولة في آسيا الوسطى", "أستانا هي عاصمة كازاخستان", "تعاون اقتصادي"]
     ev = choose_evidence("ما هي عاصمة كازاخستان؟", _retrieved(texts))

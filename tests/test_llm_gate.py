@@ -92,6 +92,15 @@ def test_garbage_reply_falls_back(isolated):
     assert answer(Q, pipeline=pipe).backend == "extractive"
 
 
+@pytest.mark.parametrize("question", ["ما هي عاصمة كازاخستان؟", "What did the Indian delegation propose in 2019?"])
+def test_no_backend_is_asked_about_what_the_sources_never_name(isolated, question):
+    replies = iter([AIMessage(content=json.dumps({"claims": [{"text": "Astana", "quote": REAL, "passage": 1}]}))])
+    pipe = pipe_with(isolated, GenericFakeChatModel(messages=replies))
+    res = answer(question, pipeline=pipe)
+    assert res.abstained and not res.citations and res.backend == "extractive"
+    assert next(replies, None) is not None  # the model was never called
+
+
 def test_every_prompt_renders_and_missing_variables_fail():
     assert "answer" in prompts.names()
     text = prompts.render("answer", question="q?", passages=[{"n": 1, "text": "p"}], language_name="English")

@@ -87,7 +87,7 @@ class Evidence:
     expected_type: str | None = None
     abstain_reason: str = ""
     abstain_reason_ar: str = ""  # the same in Arabic, where it names something (else _AR_REASONS has it)
-    focus_missing: bool = False  # an asked attribute no candidate names: worth a look at more sentences
+    unnamed: bool = False  # the question names something (country, year, attribute) no candidate mentions
 
 
 def expected_type(question: str) -> str | None:
@@ -144,7 +144,10 @@ def choose_evidence(
             [],
             abstain_reason="the passages found never mention " + ", ".join(en for en, _ in absent),
             abstain_reason_ar="لا تذكر المقاطع التي وُجدت " + "، ".join(ar for _, ar in absent),
+            unnamed=True,
         )
+    naming = [r for r in retrieved if not missing_names(question, [r.chunk.text])]
+    retrieved = naming + [r for r in retrieved if not any(r is n for n in naming)]  # sentences naming them first
     focus = asked_attribute(question)
     if focus:
         naming = [r for r in retrieved if mentions(focus, r.chunk.text)]
@@ -153,9 +156,9 @@ def choose_evidence(
                 [],
                 abstain_reason=f"the closest passages never mention the {focus.name}",
                 abstain_reason_ar=f"لا تذكر أقرب المقاطع {focus.name_ar}",
-                focus_missing=True,
+                unnamed=True,
             )
-        retrieved = naming + [r for r in retrieved if r not in naming]
+        retrieved = naming + [r for r in retrieved if not any(r is n for n in naming)]
     kind = expected_type(question)
     if kind:
         for r in retrieved[:3]:

@@ -19,7 +19,7 @@ up on each held-out set as on dev.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -42,29 +42,34 @@ def clauses(sentence: str) -> list[str]:
     return [p for p in parts if len(p) >= _MIN_CLAUSE] or [sentence]
 
 
-class WordAligner:
-    """Scores sentences against a question; keeps the word and clause vectors it has computed."""
+class Reranker:
+    """Scores sentences against a question; keeps the word and clause vectors it has computed (the caches
+    are shared by concurrent requests: each call reads its own copy of what it needs)."""
 
     def __init__(self, store: Any, second: Any) -> None:
         self.store = store
         self.second = second
-        self._vectors: dict[str, np.ndarray] = {}
+        self._words: dict[str, np.ndarray] = {}
         self._clauses: dict[str, np.ndarray] = {}
 
-    def vectors(self, needed: Sequence[str]) -> dict[str, np.ndarray]:
-        """USE vectors of source words, from the store's vocabulary (missing words are left out)."""
-        missing = [w for w in dict.fromkeys(needed) if w not in self._vectors]
+    def _cached(
+        self, cache: dict[str, np.ndarray], keys: Sequence[str], compute: Callable[[list[str]], dict[str, np.ndarray]]
+    ) -> dict[str, np.ndarray]:
+        found = {k: v for k in dict.fromkeys(keys) if (v := cache.get(k)) is not None}
+        missing = [k for k in dict.fromkeys(keys) if k not in found]
         if missing:
-            if len(self._vectors) + len(missing) > _CACHE_LIMIT:
-                self._vectors.clear()
-            self._vectors.update(self.store.word_vectors(missing))
-        return {w: self._vectors[w] for w in needed if w in self._vectors}
+            new = compute(missing)
+            if len(cache) + len(new) > _CACHE_LIMIT:
+                cache.clear()
+            cache.update(new)
+            found.update(new)
+        return found
 
-    def scores(self, question: str, sentences: Sequence[str]) -> list[float]:
+    def word_scores(self, question: str, sentences: Sequence[str]) -> list[float]:
         """For each sentence, the mean over the question's words of their best match in it."""
         asked = sorted(words(question))
         per_sentence = [sorted(words(s)) for s in sentences]
-        known = self.vectors([w for ws in per_sentence for w in ws])
+        known = self._cached(self._words, [w for ws in per_sentence for w in ws], self.store.word_vectors)
         if not asked or not known:
             return [0.0] * len(sentences)
         q = self.second.encode(asked)
@@ -74,20 +79,21 @@ class WordAligner:
             out.append(float((q @ np.stack(have).T).max(axis=1).mean()) if have else 0.0)
         return out
 
+    def _clause_vectors(self, sentences: list[str]) -> dict[str, np.ndarray]:
+        pieces = [clauses(s) for s in sentences]
+        vectors = self.second.encode([p for ps in pieces for p in ps])
+        out: dict[str, np.ndarray] = {}
+        i = 0
+        for s, ps in zip(sentences, pieces, strict=True):
+            out[s] = vectors[i : i + len(ps)]
+            i += len(ps)
+        return out
+
     def clause_scores(self, question: str, sentences: Sequence[str]) -> list[float]:
         """For each sentence, the cosine of its closest clause to the question (USE)."""
-        todo = [s for s in dict.fromkeys(sentences) if s not in self._clauses]
-        if todo:
-            if len(self._clauses) + len(todo) > _CACHE_LIMIT:
-                self._clauses.clear()
-            pieces = [clauses(s) for s in todo]
-            vectors = self.second.encode([p for ps in pieces for p in ps])
-            i = 0
-            for s, ps in zip(todo, pieces, strict=True):
-                self._clauses[s] = vectors[i : i + len(ps)]
-                i += len(ps)
+        have = self._cached(self._clauses, sentences, self._clause_vectors)
         q = self.second.encode([question])[0]
-        return [float((self._clauses[s] @ q).max()) for s in sentences]
+        return [float((have[s] @ q).max()) for s in sentences]
 
 
 def _z(values: Sequence[float]) -> np.ndarray:
@@ -95,16 +101,16 @@ def _z(values: Sequence[float]) -> np.ndarray:
     return (a - a.mean()) / (a.std() + 1e-9)
 
 
-def rerank(question: str, ranked: list[Retrieved], aligner: WordAligner | None) -> list[Retrieved]:
+def rerank(question: str, ranked: list[Retrieved], reranker: Reranker | None) -> list[Retrieved]:
     """Re-order the first DEPTH candidates by fused score plus the finer signal for the question's script."""
-    if aligner is None or len(ranked) < 2:
+    if reranker is None or len(ranked) < 2:
         return ranked
     head, tail = ranked[:DEPTH], ranked[DEPTH:]
     texts = [r.chunk.text for r in head]
     if is_arabic_script(question):
-        fine, weight = aligner.scores(question, texts), ALIGN_WEIGHT
+        fine, weight = reranker.word_scores(question, texts), ALIGN_WEIGHT
     else:
-        fine, weight = aligner.clause_scores(expand_query(question), texts), CLAUSE_WEIGHT
+        fine, weight = reranker.clause_scores(expand_query(question), texts), CLAUSE_WEIGHT
     if not any(fine):
         return ranked
     combined = _z([r.score for r in head]) + weight * _z(fine)

@@ -16,7 +16,7 @@ from pydantic import ConfigDict
 
 from rag.bridge import translate
 from rag.lexical import BM25Index, index_path
-from rag.rerank import DEPTH, WordAligner, rerank
+from rag.rerank import DEPTH, Reranker, rerank
 from rag.schema import Chunk, Retrieved
 from rag.settings import Settings
 from rag.text import expand_query, is_arabic_script
@@ -58,13 +58,13 @@ class HybridRetriever(BaseRetriever):
     candidates: int = 30
     mode: str = "hybrid"  # or "dense" / "bm25", for comparisons
     _lexical: BM25Index | None = None
-    _aligner: WordAligner | None = None
+    _reranker: Reranker | None = None
 
-    def aligner(self) -> WordAligner | None:
-        """The word-alignment reranker (needs the second encoder and its vocabulary)."""
-        if self._aligner is None and self.second is not None:
-            self._aligner = WordAligner(self.store, self.second)
-        return self._aligner
+    def reranker(self) -> Reranker | None:
+        """The reranker (needs the second encoder and its vocabulary)."""
+        if self._reranker is None and self.second is not None:
+            self._reranker = Reranker(self.store, self.second)
+        return self._reranker
 
     def lexical_index(self) -> BM25Index:
         """The persistent BM25 index, first brought up to date with documents ingested since
@@ -129,7 +129,7 @@ class HybridRetriever(BaseRetriever):
         ]
         t4 = time.perf_counter()
         if self.mode == "hybrid":
-            out = rerank(asked, out, self.aligner())
+            out = rerank(asked, out, self.reranker())
         out = out[: self.k]
         t5 = time.perf_counter()
         timings = {

@@ -3,7 +3,7 @@
 import numpy as np
 
 from rag.ingest import ingest
-from rag.rerank import WordAligner, rerank
+from rag.rerank import Reranker, rerank
 from rag.schema import Chunk, Retrieved
 from rag.store import Store
 from tests.conftest import FakeEmbeddings
@@ -31,8 +31,8 @@ def _retrieved(texts: list[str]) -> list[Retrieved]:
 
 
 def test_alignment_scores_whole_word_matches_highest():
-    aligner = WordAligner(VocabStore(FakeSecond()), FakeSecond())
-    scores = aligner.scores("ميثاق المنظمة", ["ألغى ميثاق المنظمة الترتيب", "تعاون اقتصادي واسع النطاق"])
+    aligner = Reranker(VocabStore(FakeSecond()), FakeSecond())
+    scores = aligner.word_scores("ميثاق المنظمة", ["ألغى ميثاق المنظمة الترتيب", "تعاون اقتصادي واسع النطاق"])
     assert abs(scores[0] - 1.0) < 1e-5
     assert scores[1] < 0.5
 
@@ -40,7 +40,7 @@ def test_alignment_scores_whole_word_matches_highest():
 def test_rerank_moves_the_aligned_sentence_up_for_arabic_questions_only():
     second = FakeSecond()
     store = VocabStore(second)
-    aligner = WordAligner(store, second)
+    aligner = Reranker(store, second)
     texts = ["تعاون اقتصادي واسع النطاق", "مشاريع البنية التحتية", "ألغى ميثاق المنظمة الترتيب الهرمي"]
     ranked = rerank("ماذا ألغى ميثاق المنظمة؟", _retrieved(texts), aligner)
     assert ranked[0].chunk.text == texts[2] and ranked[0].align > 0.9
@@ -52,7 +52,7 @@ def test_rerank_moves_the_aligned_sentence_up_for_arabic_questions_only():
 
 def test_other_questions_rerank_by_their_closest_clause():
     second = FakeSecond()
-    aligner = WordAligner(VocabStore(second), second)
+    aligner = Reranker(VocabStore(second), second)
     texts = [
         "Long talk about many things, and some more of them",
         "First part here, what did the charter abolish",

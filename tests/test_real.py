@@ -87,7 +87,7 @@ def test_cli_ingest_twice_then_eval_gates(tmp_path):
     assert "0 chunks added" in again.stdout
     out = tmp_path / "eval"
     # Regression gates a little under the measured level (all five sets, 241 questions, 2026-11-27):
-    # verbatim 1.0, AR recall 0.92, EN recall 0.82, precision 0.82, abstain recall 0.83, false
+    # verbatim 1.0, AR recall 0.92, EN recall 0.82, precision 0.81, abstain recall 0.82, false
     # abstentions 0.01. Raise them as quality improves.
     gates = [
         "citation_verbatim=1.0",

@@ -208,7 +208,8 @@ def evidence(question: str, retrieved: list[Retrieved], pipe: Pipeline) -> Evide
     mention (the byline of "who wrote it?" ranks low) is first looked for in the rest of their documents."""
     ev = choose_evidence(question, retrieved, scorer=pipe.similarity)
     if ev.unnamed:
-        ev = choose_evidence(question, retrieved + pipe.rest_of_documents(retrieved), scorer=pipe.similarity)
+        more = retrieved + pipe.rest_of_documents(retrieved)
+        ev = choose_evidence(question, more, scorer=pipe.similarity, naming_first=True)
     return ev
 
 

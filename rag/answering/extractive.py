@@ -10,7 +10,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rag.answering.focus import asked_attribute, mentions, missing_names
+from rag.answering.focus import (
+    asked_attribute,
+    asks_for_country,
+    countries_in,
+    mentions,
+    missing_names,
+    years_in,
+)
 from rag.schema import Retrieved
 from rag.text import normalize
 
@@ -132,10 +139,44 @@ def _best_value(question: str, text: str, values: list[tuple[int, str]], scorer:
     return values[max(range(len(values)), key=lambda i: scores[i])][1]
 
 
+def _topic(retrieved: list[Retrieved]) -> set[str]:
+    """Countries named in at least half of the best sentences: what the passages are about, not an answer."""
+    named = [countries_in(r.chunk.text) for r in retrieved[:8]]
+    return {c for c in set().union(*named) if sum(c in n for n in named) * 2 >= len(named)}
+
+
+def _naming_first(question: str, retrieved: list[Retrieved]) -> list[Retrieved]:
+    """Sentences naming the countries and years the question names go first (not the topic country,
+    which nearly every sentence names)."""
+    countries, years = countries_in(question) - _topic(retrieved), years_in(question)
+    if not countries and not years:
+        return retrieved
+    first = [r for r in retrieved if countries <= countries_in(r.chunk.text) and years <= years_in(r.chunk.text)]
+    return first + [r for r in retrieved if not any(r is f for f in first)]
+
+
+def _country_first(question: str, retrieved: list[Retrieved]) -> list[Retrieved]:
+    """For "which countries" questions, the one of the best eight sentences naming the most countries that
+    are neither in the question nor the topic of the passages goes first (the earliest among equals)."""
+    skip = _topic(retrieved) | countries_in(question)
+    counts = [len(countries_in(r.chunk.text) - skip) for r in retrieved[:8]]
+    if not counts or max(counts) == 0:
+        return retrieved
+    i = counts.index(max(counts))
+    return [retrieved[i], *retrieved[:i], *retrieved[i + 1 :]]
+
+
 def choose_evidence(
-    question: str, retrieved: list[Retrieved], *, max_quotes: int = 1, scorer: Scorer | None = None
+    question: str,
+    retrieved: list[Retrieved],
+    *,
+    max_quotes: int = 1,
+    scorer: Scorer | None = None,
+    naming_first: bool = False,
 ) -> Evidence:
-    """Pick the sentence(s) to quote; for typed questions the first one that holds a value."""
+    """Pick the sentence(s) to quote; for typed questions the first one that holds a value. With
+    `naming_first` (a second look, after the best sentences named nothing the question names), sentences
+    naming the question's countries and years go first."""
     if not retrieved:
         return Evidence([], abstain_reason="nothing relevant was found in the sources")
     absent = missing_names(question, [r.chunk.text for r in retrieved])
@@ -146,8 +187,8 @@ def choose_evidence(
             abstain_reason_ar="لا تذكر المقاطع التي وُجدت " + "، ".join(ar for _, ar in absent),
             unnamed=True,
         )
-    naming = [r for r in retrieved if not missing_names(question, [r.chunk.text])]
-    retrieved = naming + [r for r in retrieved if not any(r is n for n in naming)]  # sentences naming them first
+    if naming_first:
+        retrieved = _naming_first(question, retrieved)
     focus = asked_attribute(question)
     if focus:
         naming = [r for r in retrieved if mentions(focus, r.chunk.text)]
@@ -159,6 +200,8 @@ def choose_evidence(
                 unnamed=True,
             )
         retrieved = naming + [r for r in retrieved if not any(r is n for n in naming)]
+    if asks_for_country(question):
+        retrieved = _country_first(question, retrieved)
     kind = expected_type(question)
     if kind:
         for r in retrieved[:3]:

@@ -171,6 +171,7 @@ ATTRIBUTES = [
 _COUNTRIES = [
     ("India", "الهند", "india|indian", "هند"),
     ("Pakistan", "باكستان", "pakistan|pakistani", "باكستان"),
+    ("Kazakhstan", "كازاخستان", "kazakhstan|kazakh", "كازاخستان|كازاخ"),
     ("Iran", "إيران", "iran|iranian", "ايران"),
     ("China", "الصين", "china|chinese", "صين"),
     ("Russia", "روسيا", "russia|russian", "روسيا|روس"),
@@ -231,6 +232,29 @@ def _years(text: str) -> set[int]:
         if 0 <= int(b) - int(a) <= 50:
             years.update(range(int(a), int(b) + 1))
     return years
+
+
+_ASKS_COUNTRY = re.compile(
+    r"\b(?:which|what)\s+(?:(?:two|three|four|great|major|other|member|neighbou?ring|big)\s+){0,2}"
+    r"(?:countries|country|powers|states|nations)\b"
+    r"|(?:^|\s)(?:ما|اي)\s+(?:هي\s+)?(?:ال)?(?:دول|دوله|دولتان|دولتين|قوي|قوتان|قوتين)(?![^\W\d_])"
+)
+
+
+def asks_for_country(question: str) -> bool:
+    """Whether the question asks which country or countries ("which two great powers", "ما الدولتان")."""
+    return bool(_ASKS_COUNTRY.search(normalize(question)))
+
+
+def countries_in(text: str) -> set[str]:
+    """The countries a text names (by COUNTRIES)."""
+    t = normalize(text)
+    return {name for name, _, pat in COUNTRIES if pat.search(t)}
+
+
+def years_in(text: str) -> set[int]:
+    """Years a text mentions (ranges count every year they span)."""
+    return _years(normalize(text))
 
 
 def missing_names(question: str, texts: list[str]) -> list[tuple[str, str]]:

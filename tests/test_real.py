@@ -87,14 +87,14 @@ def test_cli_ingest_twice_then_eval_gates(tmp_path):
     assert "0 chunks added" in again.stdout
     out = tmp_path / "eval"
     # Regression gates a little under the measured level (all five sets, 241 questions, 2026-11-27):
-    # verbatim 1.0, AR recall 0.92, EN recall 0.82, precision 0.81, abstain recall 0.82, false
+    # verbatim 1.0, AR recall 0.93, EN recall 0.84, precision 0.83, abstain recall 0.82, false
     # abstentions 0.01. Raise them as quality improves.
     gates = [
         "citation_verbatim=1.0",
-        "ar.citation_recall=0.88",
-        "en.citation_recall=0.78",
-        "citation_precision=0.76",
-        "abstain_recall=0.76",
+        "ar.citation_recall=0.9",
+        "en.citation_recall=0.8",
+        "citation_precision=0.78",
+        "abstain_recall=0.78",
         "false_abstain_rate=0.03",
     ]
     sets = ["eval/dev.jsonl", *(f"eval/heldout{n}.jsonl" for n in ("", "2", "3", "4"))]

@@ -1,7 +1,9 @@
 """The default answerer: quote the best supporting sentence(s) verbatim; no generative model.
 
 For questions that ask for a date, period or quantity it leads with the short span taken
-from the quote, and abstains when the evidence holds no such value.
+from the quote, and abstains when the evidence holds no such value. It also abstains when no
+candidate names the country, year or attribute the question asks about (rag.answering.focus), and
+for "which countries" questions quotes the sentence that names them.
 """
 
 from __future__ import annotations

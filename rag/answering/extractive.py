@@ -141,6 +141,12 @@ def _best_value(question: str, text: str, values: list[tuple[int, str]], scorer:
     return values[max(range(len(values)), key=lambda i: scores[i])][1]
 
 
+def _move_first(first: list[Retrieved], retrieved: list[Retrieved]) -> list[Retrieved]:
+    """`first`, then the rest of `retrieved` in its order."""
+    chosen = {id(r) for r in first}
+    return first + [r for r in retrieved if id(r) not in chosen]
+
+
 def _topic(retrieved: list[Retrieved]) -> set[str]:
     """Countries named in at least half of the best sentences: what the passages are about, not an answer."""
     named = [countries_in(r.chunk.text) for r in retrieved[:8]]
@@ -154,7 +160,7 @@ def _naming_first(question: str, retrieved: list[Retrieved]) -> list[Retrieved]:
     if not countries and not years:
         return retrieved
     first = [r for r in retrieved if countries <= countries_in(r.chunk.text) and years <= years_in(r.chunk.text)]
-    return first + [r for r in retrieved if not any(r is f for f in first)]
+    return _move_first(first, retrieved)
 
 
 def _country_first(question: str, retrieved: list[Retrieved]) -> list[Retrieved]:
@@ -201,7 +207,7 @@ def choose_evidence(
                 abstain_reason_ar=f"لا تذكر أقرب المقاطع {focus.name_ar}",
                 unnamed=True,
             )
-        retrieved = naming + [r for r in retrieved if not any(r is n for n in naming)]
+        retrieved = _move_first(naming, retrieved)
     if asks_for_country(question):
         retrieved = _country_first(question, retrieved)
     kind = expected_type(question)

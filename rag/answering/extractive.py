@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rag.answering.focus import (
+    YEAR,
     asked_attribute,
     asks_for_country,
     countries_in,
@@ -57,12 +58,11 @@ _MONTH_ALT = "|".join(
         "ديسمبر",
     ]
 )
-_YEAR = r"(?:1[89]\d{2}|20\d{2})"
 # Most specific first: a period, then month + year, then a bare year.
 _DATE_PATTERNS = [
-    re.compile(rf"(?:من\s+)?{_YEAR}\s*(?:إلى|الى|-|–|/)\s*{_YEAR}"),
-    re.compile(rf"(?:{_MONTH_ALT})\s+{_YEAR}"),
-    re.compile(rf"\b{_YEAR}\b"),
+    re.compile(rf"(?:من\s+)?{YEAR}\s*(?:إلى|الى|-|–|/)\s*{YEAR}"),
+    re.compile(rf"(?:{_MONTH_ALT})\s+{YEAR}"),
+    re.compile(rf"\b{YEAR}\b"),
 ]
 _QUANTITY = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|٪|في المائة|بالمائة|مليون|مليار|ألف)?")
 
@@ -125,7 +125,7 @@ def find_values(kind: str, text: str) -> list[tuple[int, str]]:
     for pat in patterns:
         for m in pat.finditer(text):
             value = m.group(0).strip()
-            if kind == "quantity" and (re.fullmatch(_YEAR, value) or re.match(rf"{_YEAR}\s*[-–]", text[m.start() :])):
+            if kind == "quantity" and (re.fullmatch(YEAR, value) or re.match(rf"{YEAR}\s*[-–]", text[m.start() :])):
                 continue
             if not any(a < m.end() and m.start() < b for a, b, _ in found):
                 found.append((m.start(), m.end(), value))

@@ -221,8 +221,9 @@ def mentions(focus: Focus, text: str) -> bool:
     return bool(focus.said.search(normalize(text)))
 
 
-_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
-_RANGE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)\s*(?:-|–|الي|to|until)\s*(1[89]\d\d|20\d\d)(?!\d)")
+YEAR = r"(?:1[89]\d{2}|20\d{2})"  # a year as questions and sources write it (also used by rag.answering.extractive)
+_YEAR = re.compile(rf"(?<!\d)({YEAR})(?!\d)")
+_RANGE = re.compile(rf"(?<!\d)({YEAR})\s*(?:-|–|الي|to|until)\s*({YEAR})(?!\d)")
 
 
 def _years(text: str) -> set[int]:

@@ -178,11 +178,10 @@ def choose_evidence(
     question: str,
     retrieved: list[Retrieved],
     *,
-    max_quotes: int = 1,
     scorer: Scorer | None = None,
     naming_first: bool = False,
 ) -> Evidence:
-    """Pick the sentence(s) to quote; for typed questions the first one that holds a value. With
+    """Pick the sentence to quote; for typed questions the first one that holds a value. With
     `naming_first` (a second look, after the best sentences named nothing the question names), sentences
     naming the question's countries and years go first."""
     if not retrieved:
@@ -218,12 +217,7 @@ def choose_evidence(
                 return Evidence([r], short=_best_value(question, r.chunk.text, values, scorer), expected_type=kind)
         what = "date or period" if kind == "date" else "number"
         return Evidence([], expected_type=kind, abstain_reason=f"the closest passages contain no {what}")
-    picked = [retrieved[0]]
-    for r in retrieved[1:max_quotes]:
-        # A second sentence only when it scores nearly as well and adds a different paragraph.
-        if r.score >= 0.95 * retrieved[0].score and r.chunk.paragraph != retrieved[0].chunk.paragraph:
-            picked.append(r)
-    return Evidence(picked)
+    return Evidence([retrieved[0]])  # one quote: a second one when two score close was measured and lost
 
 
 _TEXTS = {

@@ -172,6 +172,19 @@ class BM25Index:
         return len(changed)
 
     # --- reading -------------------------------------------------------------------------------
+    def idf(self, words: Iterable[str]) -> dict[str, float]:
+        """Each word's BM25 idf (the rarest of its tokens); words the index never saw get the highest idf."""
+        toks = {w: tokens(w) for w in words}
+        terms = sorted({t for ts in toks.values() for t in ts})
+        with self._lock:
+            n_docs = int(self._db.execute("SELECT n FROM stats").fetchone()[0])
+            df = {t: self._db.execute("SELECT count(*) FROM posting WHERE term = ?", (t,)).fetchone()[0] for t in terms}
+
+        def one(n: int) -> float:
+            return math.log(1 + (n_docs - n + 0.5) / (n + 0.5))
+
+        return {w: max((one(df[t]) for t in ts), default=one(0)) for w, ts in toks.items()}
+
     def search(self, query: str, k: int, *, only: set[str] | None = None) -> list[tuple[str, float]]:
         """Top-k chunk ids with their BM25 scores (higher is better); `only` restricts the query terms.
 

@@ -32,6 +32,7 @@ DEPTH = 10  # fused candidates re-ordered (dev set: 5-15 about equal)
 ALIGN_WEIGHT = 2.0  # of the word-alignment z-score, Arabic-script questions (dev set: 1.5-3 equal)
 CLAUSE_WEIGHT = 0.5  # of the best-clause z-score, other questions (dev set: 0.5-0.75 best)
 _CACHE_LIMIT = 50_000
+Idf = Callable[[list[str]], dict[str, float]]  # word -> idf in the store (rag.lexical.BM25Index.idf)
 _CLAUSE_BREAK = re.compile(r"[،,؛;]")
 _MIN_CLAUSE = 15  # characters; shorter pieces ("ومع ذلك") stay with no vector of their own
 
@@ -65,18 +66,22 @@ class Reranker:
             found.update(new)
         return found
 
-    def word_scores(self, question: str, sentences: Sequence[str]) -> list[float]:
-        """For each sentence, the mean over the question's words of their best match in it."""
+    def word_scores(self, question: str, sentences: Sequence[str], idf: Idf | None = None) -> list[float]:
+        """For each sentence, the mean over the question's words of their best match in it, weighted by each
+        word's idf when `idf` is given (a rare word like "تتسم" says more than the topic's "كازاخستان")."""
         asked = sorted(words(question))
         per_sentence = [sorted(words(s)) for s in sentences]
         known = self._cached(self._words, [w for ws in per_sentence for w in ws], self.store.word_vectors)
         if not asked or not known:
             return [0.0] * len(sentences)
         q = self.second.encode(asked)
+        rarity = idf(asked) if idf is not None else {}
+        weights = np.array([rarity.get(w, 1.0) for w in asked])
+        weights = weights / weights.sum()
         out = []
         for ws in per_sentence:
             have = [known[w] for w in ws if w in known]
-            out.append(float((q @ np.stack(have).T).max(axis=1).mean()) if have else 0.0)
+            out.append(float((q @ np.stack(have).T).max(axis=1) @ weights) if have else 0.0)
         return out
 
     def _clause_vectors(self, sentences: list[str]) -> dict[str, np.ndarray]:
@@ -101,14 +106,19 @@ def _z(values: Sequence[float]) -> np.ndarray:
     return (a - a.mean()) / (a.std() + 1e-9)
 
 
-def rerank(question: str, ranked: list[Retrieved], reranker: Reranker | None) -> list[Retrieved]:
+def rerank(
+    question: str,
+    ranked: list[Retrieved],
+    reranker: Reranker | None,
+    idf: Idf | None = None,
+) -> list[Retrieved]:
     """Re-order the first DEPTH candidates by fused score plus the finer signal for the question's script."""
     if reranker is None or len(ranked) < 2:
         return ranked
     head, tail = ranked[:DEPTH], ranked[DEPTH:]
     texts = [r.chunk.text for r in head]
     if is_arabic_script(question):
-        fine, weight = reranker.word_scores(question, texts), ALIGN_WEIGHT
+        fine, weight = reranker.word_scores(question, texts, idf), ALIGN_WEIGHT
     else:
         fine, weight = reranker.clause_scores(expand_query(question), texts), CLAUSE_WEIGHT
     if not any(fine):

@@ -129,7 +129,7 @@ class HybridRetriever(BaseRetriever):
         ]
         t4 = time.perf_counter()
         if self.mode == "hybrid":
-            out = rerank(asked, out, self.reranker())
+            out = rerank(asked, out, self.reranker(), index.idf)
         out = out[: self.k]
         t5 = time.perf_counter()
         timings = {

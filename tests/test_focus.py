@@ -3,7 +3,7 @@
 import pytest
 
 from rag.answering.extractive import abstain_text, choose_evidence
-from rag.answering.focus import asked_attribute, mentions, missing_names
+from rag.answering.focus import asked_attribute, mentions, missing_names, missing_speaker
 from tests.test_rerank import _retrieved
 
 
@@ -23,6 +23,14 @@ from tests.test_rerank import _retrieved
         ("When was the YFK think tank founded?", "founding"),
         ("من صاحب المقال؟", "author"),
         ("Who wrote this article?", "author"),
+        ("ما المنصب الذي يشغله كاتب المقال؟", "author"),
+        ("Which think tank does the author lead?", "author"),
+        ("Which country will chair the SCO after Kazakhstan?", "predecessor or successor"),
+        ("من سيتولى رئاسة المنظمة بعد كازاخستان؟", "predecessor or successor"),
+        ("من سيخلف توكاييف؟", "predecessor or successor"),
+        ("What is the weather like in Almaty in August?", "weather or climate"),
+        ("ما هو المناخ السائد في كازاخستان؟", "weather or climate"),
+        ("أين يقع مقر المنظمة؟", "headquarters"),
     ],
 )
 def test_attribute_questions_are_recognised(question, name):
@@ -40,10 +48,51 @@ def test_attribute_questions_are_recognised(question, name):
         "ما النموذج المؤسساتي الذي تقف عليه المنظمة؟",  # institutionalism, not a founder
         "What did President Tokayev highlight?",
         "What pressing security issue is hard to agree on, according to the author?",
+        "What does the author argue about stability?",
+        "If Kazakhstan succeeds, what kind of agreements could it focus on?",  # succeeding, not a successor
+        "What did Kazakhstan do after taking the chair?",
+        "What kind of geopolitical climate is Kazakhstan devoted to promoting?",  # not the weather
+        "ما الذي تسعى إليه كازاخستان في مكافحة تغير المناخ؟",
+        "أين يقع مقر الندوة المقترحة حول القبيلة الذهبية؟",  # the symposium's venue, not a headquarters
     ],
 )
 def test_other_questions_ask_for_no_attribute(question):
     assert asked_attribute(question) is None
+
+
+SOURCES = [
+    "وفي اجتماع لمجلس رؤساء الدول في يوليو 2023، حدد رئيس كازاخستان قاسم جومارت توكاييف أهداف رئاسة كازاخستان.",
+    "أكد مراد موكوشيف، المنسق القطري لمنظمة شنغهاي للتعاون في كازاخستان، أن القيادة ستركز على القضايا الإقليمية.",
+    "حتى في ظل وجود قوتين كبيرتين الصين وروسيا داخل هذه المنظمة.",
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker"),
+    [
+        ("What did Xi Jinping say at the 2023 summit?", "Xi Jinping"),
+        ("What did Vladimir Putin propose during the summit?", "Vladimir Putin"),
+        ("What did the Chinese president say at the summit?", "the Chinese president"),  # China is named, not him
+        ("ماذا قال الرئيس الصيني في القمة؟", "الرئيس الصيني"),
+        ("ما رأي الرئيس الروسي في رئاسة كازاخستان؟", "الرئيس الروسي"),
+        ("ماذا قال بوتين عن المنظمة؟", "بوتين"),
+        ("What did Tokayev say about the Afghan crisis?", None),  # named across scripts
+        ("What did Murat Mukushev emphasise?", None),
+        ("What did the Kazakh president say?", None),  # role and country in one sentence
+        ("ماذا قال موكوشيف؟", None),
+        ("What does the author argue?", None),  # the document's own voice
+        ("What did Kazakhstan propose?", None),  # a country: missing_names judges countries
+        ("What did the coordinator say?", None),  # cannot be judged
+    ],
+)
+def test_speakers_the_sources_never_name(question, speaker):
+    assert missing_speaker(question, SOURCES) == speaker
+
+
+def test_speaker_the_sources_never_name_makes_the_answerer_abstain():
+    ev = choose_evidence("What did Vladimir Putin propose?", _retrieved(SOURCES))
+    assert not ev.picked and ev.unnamed and "Vladimir Putin" in ev.abstain_reason
+    assert choose_evidence("What did Tokayev set out?", _retrieved(SOURCES)).picked
 
 
 def test_mentions_match_normalised_arabic_and_english():

@@ -25,6 +25,13 @@ def test_scores_are_okapi_bm25_and_only_positive_hits():
     assert [cid for cid, _ in index.search("شنغهاي", 10)] == ["a"] and len(index) == 2
 
 
+def test_idf_is_highest_for_rare_and_unseen_words():
+    index = BM25Index()
+    index.add([("a", "d", "السياسة تتسم بالتوازن"), ("b", "d", "السياسة"), ("c", "d", "السياسة الخارجية")])
+    idf = index.idf(["والسياسة", "تتسم", "غائبة"])
+    assert idf["والسياسة"] < idf["تتسم"] < idf["غائبة"]
+
+
 def test_index_persists_and_syncs_only_changed_documents(isolated, tmp_path):
     _ingest(isolated)
     store = Store(isolated)

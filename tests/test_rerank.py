@@ -37,6 +37,16 @@ def test_alignment_scores_whole_word_matches_highest():
     assert scores[1] < 0.5
 
 
+def test_rare_question_words_weigh_more_in_the_alignment():
+    aligner = Reranker(VocabStore(FakeSecond()), FakeSecond())
+    texts = ["استقرار السياسة الخارجية لكازاخستان", "السياسة التي تتسم بالتوازن"]
+    plain = aligner.word_scores("بم تتسم السياسة الخارجية لكازاخستان", texts)
+    assert plain[0] > plain[1]  # three of four words against two of four
+    idf = {"تتسم": 5.0, "السياسه": 1.0, "الخارجيه": 1.0, "لكازاخستان": 0.1}
+    weighted = aligner.word_scores("بم تتسم السياسة الخارجية لكازاخستان", texts, lambda ws: {w: idf[w] for w in ws})
+    assert weighted[1] > weighted[0]
+
+
 def test_rerank_moves_the_aligned_sentence_up_for_arabic_questions_only():
     second = FakeSecond()
     store = VocabStore(second)

@@ -19,6 +19,7 @@ from rag.answering.focus import (
     countries_in,
     mentions,
     missing_names,
+    missing_speaker,
     years_in,
 )
 from rag.schema import Retrieved
@@ -192,6 +193,14 @@ def choose_evidence(
             [],
             abstain_reason="the passages found never mention " + ", ".join(en for en, _ in absent),
             abstain_reason_ar="لا تذكر المقاطع التي وُجدت " + "، ".join(ar for _, ar in absent),
+            unnamed=True,
+        )
+    speaker = missing_speaker(question, [r.chunk.text for r in retrieved])
+    if speaker:
+        return Evidence(
+            [],
+            abstain_reason=f"the passages found never mention {speaker}",
+            abstain_reason_ar=f"لا تذكر المقاطع التي وُجدت {speaker}",
             unnamed=True,
         )
     if naming_first:

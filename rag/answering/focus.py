@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from rag.text import normalize
+from rag.translit import name_words, same_name
 
 # An Arabic word may carry a conjunction or preposition and the article: و ب ل ف ك + ال.
 _AR_PRE = r"(?<![^\W\d_])(?:[وفبلك]?(?:ال|لل)?)"
@@ -99,7 +100,8 @@ ATTRIBUTES = [
     _focus(
         "headquarters",
         "المقر",
-        rf"\bheadquarter|{_AR_PRE}مقر{_AR_END}|{_AR_PRE}مقرها",
+        # not the venue of an event ("مقر الندوة": where the symposium is held)
+        rf"\bheadquarter|{_AR_PRE}مقر{_AR_END}(?! (?:ال)?(?:ندو|موتمر|اجتماع|قمه|منتدي|معرض))|{_AR_PRE}مقرها",
         rf"{_AR_PRE}مقر(?:ها|ه)?{_AR_END}|headquarter",
     ),
     _focus(
@@ -113,8 +115,31 @@ ATTRIBUTES = [
         "author",
         "الكاتب",
         r"\bwho (?:wrote|is the (?:author|writer))\b|\b(?:author|writer) of (?:the|this)\b"
-        r"|من كتب|من (?:هو )?(?:كاتب|مولف|صاحب)",
+        r"|\b(?:author|writer)(?:'s)? (?:position|post|role|job|title|think tank|organi[sz]ation|institute|employer)\b"
+        r"|\b(?:does|did) the (?:author|writer) (?:lead|head|direct|run|work)"
+        r"|من كتب|من (?:هو )?(?:كاتب|مولف|صاحب)"
+        r"|(?:منصب|وظيف|يشغل|يعمل|يدير|يراس)\S*(?: \S+){0,3} (?:ال)?(?:كاتب|مولف)",
         rf"بقلم|\bby\b|author|writer|{_AR_PRE}(?:كاتب|مولف){_AR_END}|كتبه",
+    ),
+    # Who held an office before or takes it after someone: a source must say who hands over to whom.
+    _focus(
+        "predecessor or successor",
+        "من سبق أو من يخلف",
+        r"\b(?:successors?|predecessors?|succeeded by)\b|\bwho (?:will |would |is to |is going to )?succeed\b"
+        r"|\bnext (?:chair|president|presiden|host|leader)"
+        r"|\b(?:chair\w*|presid\w*|led|lead\w*|head\w*|host\w*) (?:\S+ ){0,4}(?:before|after) "
+        r"|(?<![^\W\d_])(?:يخلف|سيخلف|خليفه|سلف)(?![^\W\d_])"
+        r"|(?:رياس|يتولي|سيتولي|تولي|تولت|تراس|يتراس|سيتراس|ستتولي|ستتراس)\S* (?:\S+ ){0,3}(?:قبل|بعد) ",
+        rf"{_AR_PRE}(?:خلف|سلف|خليفه)(?:ه|ها)?{_AR_END}|تسلم|سلمت|تنتقل|انتقلت|predecessor|successor|succeed"
+        r"|took over|hand(?:ed|s)? over",
+    ),
+    # Weather, not climate change ("مكافحة تغير المناخ") nor a figurative climate ("مناخ جيوسياسي").
+    _focus(
+        "weather or climate",
+        "الطقس أو المناخ",
+        r"\bweather\b|\btemperatures?\b|\bthe climate (?:of|in|like)\b|طقس|درجه الحراره|درجات الحراره"
+        r"|(?<!تغير )المناخ (?:السايد|في)|مناخ (?:البلاد|كازاخستان)",
+        r"طقس|حرار|weather|temperat|(?<!تغير )المناخ|climate(?! change)",
     ),
     _focus(
         "date of birth",
@@ -264,3 +289,54 @@ def missing_names(question: str, texts: list[str]) -> list[tuple[str, str]]:
     hay = normalize(" ".join(texts))
     missing = [(name, name_ar) for name, name_ar, pat in COUNTRIES if pat.search(q) and not pat.search(hay)]
     return missing + [(str(y), str(y)) for y in sorted(_years(q) - _years(hay))]
+
+
+# Whose words or views a question asks about: "what did Putin say", "the Chinese president's position",
+# "ماذا قال الرئيس الصيني", "ما رأي الرئيس الروسي". The speaker must be someone the sources name.
+_SPEAKER = re.compile(
+    r"\bwhat (?:did|does|do|will|would|has|have) (?P<en>.+?) (?:say|said|propose|suggest|announce|think|argue|"
+    r"state|declare|promise|want|offer|demand|call for|emphasi[sz]e|stress)\b"
+    r"|\b(?P<pos>[\w .-]+?)'s (?:opinion|view|views|position|stance|proposal|speech|statement|reaction)\b"
+    r"|(?:ماذا|ما الذي|ما) (?:قال|قاله|اقترح|اقترحه|اعلن|اعلنه|يري|طلب|طلبه|صرح|راي|موقف|اقتراح|تصريح|كلمه)"
+    r" (?P<ar>.+?)(?= في | عن | من | خلال | بشان | حول | تجاه |[؟?]|$)"
+)
+_ROLE = re.compile(
+    r"\b(?:president|leader|premier|prime minister|minister|king|ambassador|delegation|government)\b"
+    rf"|{_AR_PRE}(?:رييس|زعيم|وزير|ملك|سفير|وفد|حكومه){_AR_END}"
+)
+# The document itself speaks through its author: "what does the author argue" asks for its content.
+_SELF = re.compile(r"\b(?:author|writer|article|text|document|source)\b|كاتب|مولف|مقال|النص|المصدر")
+
+
+def missing_speaker(question: str, texts: list[str]) -> str | None:
+    """The speaker (as the question names them) of a "what did X say / X's view" question whom none of the
+    texts name: a country's president, leader or minister (role and country in one text), a person by name
+    (English names across scripts, rag.translit; Arabic ones by their words). None when the speaker is
+    named, or cannot be judged ("what did the coordinator say")."""
+    asked = question.casefold() if question.isascii() else normalize(question)
+    m = _SPEAKER.search(asked)
+    if not m:
+        return None
+    group = next(g for g, v in m.groupdict().items() if v)
+    who = m.group(group).strip()
+    # shown as the question spells it (normalising Arabic keeps the length unless it drops diacritics)
+    shown = question[m.start(group) : m.end(group)].strip() if len(asked) == len(question) else who
+    if _SELF.search(who):
+        return None
+    hays = [normalize(t) for t in texts]
+    countries = countries_in(who)
+    if countries and _ROLE.search(normalize(who)):
+        pats = [pat for name, _, pat in COUNTRIES if name in countries]
+        return None if any(_ROLE.search(t) and all(p.search(t) for p in pats) for t in hays) else shown
+    if countries:  # a country itself: missing_names judges it
+        return None
+    hay = " ".join(hays)
+    if group == "ar":
+        named = [w for w in re.findall(r"[^\W\d_]{3,}", who) if not _ROLE.fullmatch(w)]
+        return shown if named and not any(w.removeprefix("ال") in hay for w in named) else None
+    names = [w for w in name_words(question) if w.casefold() in who]
+    if not names:
+        return None
+    arabic = set(re.findall(r"[^\W\d_]+", hay))
+    found = any(n.casefold() in hay or any(same_name(n, w) for w in arabic) for n in names)
+    return None if found else shown

@@ -3,8 +3,8 @@
 import numpy as np
 
 from rag.ingest import ingest
-from rag.rerank import Reranker, rerank
-from rag.schema import Chunk, Retrieved
+from rag.rerank import Reranker, rerank, with_antecedent
+from rag.schema import Chunk, Document, Retrieved
 from rag.store import Store
 from tests.conftest import FakeEmbeddings
 from tests.test_bridge import FakeSecond
@@ -80,3 +80,28 @@ def test_store_returns_vocabulary_vectors_and_skips_unknown_words(isolated):
     got = Store(isolated).word_vectors(["ميثاق", "not-a-source-word"])
     assert list(got) == ["ميثاق"]
     assert np.allclose(got["ميثاق"], second.encode(["ميثاق"])[0], atol=1e-5)
+
+
+class DocStore:
+    def __init__(self, text: str) -> None:
+        self.doc = Document(id="d", text=text)
+
+    def document(self, doc_id):
+        return self.doc if doc_id == "d" else None
+
+
+def _chunk_of(text: str, sentence: str) -> Chunk:
+    start = text.index(sentence)
+    return Chunk(id="c", source="d", text=sentence, start=start, end=start + len(sentence), paragraph=2,
+                 para_start=start, para_end=len(text))  # fmt: skip
+
+
+def test_a_sentence_pointing_back_is_read_with_the_one_before_even_across_a_paragraph():
+    text = "مقدمة قصيرة. وقد قدمت كازاخستان مقترحات ثقافية.\nوتشمل هذه المقترحات مشروع المزارات. ثم جملة مستقلة."
+    store = DocStore(text)
+    pointing = _chunk_of(text, "وتشمل هذه المقترحات مشروع المزارات.")
+    assert with_antecedent(pointing, store) == "وقد قدمت كازاخستان مقترحات ثقافية. وتشمل هذه المقترحات مشروع المزارات."
+    alone = _chunk_of(text, "ثم جملة مستقلة.")
+    assert with_antecedent(alone, store) == "ثم جملة مستقلة."
+    first = _chunk_of("These proposals come first.", "These proposals come first.")
+    assert with_antecedent(first, DocStore("These proposals come first.")) == "These proposals come first."

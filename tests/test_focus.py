@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.answering.extractive import abstain_text, choose_evidence
+from rag.answering.extractive import abstain_text, choose_evidence, expected_type, find_values, render
 from rag.answering.focus import asked_attribute, mentions, missing_names, missing_speaker
 from tests.test_rerank import _retrieved
 
@@ -135,3 +135,38 @@ def test_attribute_question_quotes_the_sentence_that_names_it_or_abstains():
     assert "العاصمة" in abstain_text("ar", ev.abstain_reason, ev.abstain_reason_ar)
     ev = choose_evidence("What did the Indian delegation say?", _retrieved(texts))
     assert not ev.picked and ev.abstain_reason.endswith("India") and "الهند" in ev.abstain_reason_ar
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("كم مدة رئاسة كل دولة عضو للمنظمة؟", "duration"),
+        ("For how long does each member hold the chair?", "duration"),
+        ("How long is the border between Kazakhstan and China?", "quantity"),  # a length, not a time
+        ("كم عدد الدول الأعضاء؟", "quantity"),
+        ("متى عقد الاجتماع؟", "date"),
+        ("What did Kazakhstan propose?", None),
+    ],
+)
+def test_expected_answer_types(question, kind):
+    assert expected_type(question) == kind
+
+
+def test_duration_questions_quote_a_length_of_time_or_abstain():
+    texts = ["توفر المنظمة كرسي الرئاسة لكل دولة عضو دائمة لمدة عام.", "برنامج التعاون للفترة 2025-2027."]
+    ev = choose_evidence("كم مدة رئاسة كل دولة عضو؟", _retrieved(texts))
+    assert ev.short == "لمدة عام" and ev.picked[0].chunk.text == texts[0]
+    assert find_values("duration", "الأمين العام للمنظمة") == []  # "عام" is also "general"
+    assert choose_evidence("How long is the chairmanship?", _retrieved(["رئاسة كازاخستان للمنظمة."])).abstain_reason
+
+
+def test_founding_is_a_whole_word_not_institutionalism():
+    founding = asked_attribute("Who founded the news network?")
+    assert not mentions(founding, "نموذج المؤسساتية الليبرالية")
+    assert mentions(founding, "تأسست الشبكة عام 2001") and mentions(founding, "مؤسسو الشبكة")
+
+
+def test_english_answers_give_the_length_of_time_in_english():
+    ev = choose_evidence("How long does each member chair?", _retrieved(["تتولى كل دولة الرئاسة لمدة عام."]))
+    text = render("en", ev, [ev.picked[0].chunk.text], "ar")
+    assert text.startswith("Answer: one year (لمدة عام) [1]")

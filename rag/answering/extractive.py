@@ -65,6 +65,14 @@ _DATE_PATTERNS = [
     re.compile(rf"(?:{_MONTH_ALT})\s+{YEAR}"),
     re.compile(rf"\b{YEAR}\b"),
 ]
+# A length of time: a number or a dual with a unit of time, or a unit after "لمدة"; also a year range.
+_DURATION = re.compile(
+    r"(?:لمدة|مدة|طوال|حوالي)\s+(?:\d+\s*)?(?:عام|سنة|سنه|شهر|أسبوع|اسبوع|يوم)[^\W\d_]*"
+    r"|\d+\s*(?:عام|سنة|سنه|سنوات|شهر|أشهر|اشهر|أسابيع|اسابيع|أيام|ايام|يوما)[^\W\d_]*"
+    r"|(?<![^\W\d_])(?:عامين|سنتين|شهرين|أسبوعين|اسبوعين|يومين)(?![^\W\d_])"
+    r"|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an)\s+(?:years?|months?|weeks?|days?)\b",
+    re.I,
+)
 _QUANTITY = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|٪|في المائة|بالمائة|مليون|مليار|ألف)?")
 
 _EN_DATE = re.compile(
@@ -72,15 +80,21 @@ _EN_DATE = re.compile(
     r"time frame|timeframe|years?\b.*\bcover)",
     re.I,
 )
+_EN_DURATION = re.compile(
+    r"\bfor how long\b|\bhow long\b"
+    r"(?!(?:\s+\S+){0,4}\s+(?:border|river|road|line|distance|wall|coast|pipeline|railway|bridge)s?\b)",
+    re.I,
+)
 _EN_QUANTITY = re.compile(
     r"\b(how many|how much|what percentage|what percent|population|number of|"
-    r"how large|how big|what share|how old|what age|rate)\b",
+    r"how large|how big|how long|what share|how old|what age|rate)\b",
     re.I,
 )
 _AR_DATE = re.compile(
     r"(متى|في أي عام|في اي عام|أي عام|اي عام|أي سنة|اي سنة|أي شهر|اي شهر|ما الفترة|ما هي الفترة|"
     r"ما تاريخ|في أي تاريخ|تاريخ|الفترة الزمنية|لأي فترة|لاي فترة|أي فترة|اي فترة|في أي سنة)"
 )
+_AR_DURATION = re.compile(r"(كم|ما|ما هي|ما هو)\s+(مدة|مده)|كم من الوقت|لكم من الوقت|كم سنة|كم عاما|كم شهرا")
 _AR_QUANTITY = re.compile(r"(كم|ما عدد|ما هو عدد|عدد سكان|نسبة|ما حجم|ما قيمة|معدل|ما عمر)")
 
 
@@ -101,12 +115,32 @@ class Evidence:
 
 
 def expected_type(question: str) -> str | None:
-    """ "date", "quantity" or None, from the question's wording (English or Arabic)."""
+    """ "duration", "date", "quantity" or None, from the question's wording (English or Arabic)."""
+    if _EN_DURATION.search(question) or _AR_DURATION.search(question):
+        return "duration"
     if _EN_QUANTITY.search(question) or _AR_QUANTITY.search(question):
         return "quantity"
     if _EN_DATE.search(question) or _AR_DATE.search(question):
         return "date"
     return None
+
+
+# Units of time as Arabic writes them (normalised), in English: one, two (the dual), several.
+_AR_UNITS = [
+    ("عامين|سنتين", "two years"), ("شهرين", "two months"), ("اسبوعين", "two weeks"), ("يومين", "two days"),
+    ("سنوات|اعوام", "years"), ("اشهر|شهور", "months"), ("اسابيع", "weeks"), ("ايام", "days"),
+    ("عام|سنه|عاما", "year"), ("شهر|شهرا", "month"), ("اسبوع", "week"), ("يوم|يوما", "day"),
+]  # fmt: skip
+
+
+def english_duration(span: str) -> str:
+    """Render an Arabic length of time in English ("لمدة عام" -> "one year"); other spans unchanged."""
+    out = re.sub(r"^(?:لمده|مده|طوال|حوالي)\s+", "", normalize(span))
+    for ar, en in _AR_UNITS:
+        m = re.fullmatch(rf"(\d+)?\s*(?:{ar})", out)
+        if m:
+            return f"{m.group(1)} {en}" if m.group(1) else ("one " + en if " " not in en else en)
+    return english_date(span)
 
 
 def english_date(span: str) -> str:
@@ -122,7 +156,7 @@ def english_date(span: str) -> str:
 def find_values(kind: str, text: str) -> list[tuple[int, str]]:
     """Every (offset, span) of the asked kind in `text`, most specific pattern first, without overlaps."""
     found: list[tuple[int, int, str]] = []
-    patterns = _DATE_PATTERNS if kind == "date" else [_QUANTITY]
+    patterns = {"date": _DATE_PATTERNS, "duration": [_DATE_PATTERNS[0], _DURATION]}.get(kind, [_QUANTITY])
     for pat in patterns:
         for m in pat.finditer(text):
             value = m.group(0).strip()
@@ -224,7 +258,7 @@ def choose_evidence(
             values = find_values(kind, r.chunk.text)
             if values:
                 return Evidence([r], short=_best_value(question, r.chunk.text, values, scorer), expected_type=kind)
-        what = "date or period" if kind == "date" else "number"
+        what = {"date": "date or period", "duration": "length of time"}.get(kind, "number")
         return Evidence([], expected_type=kind, abstain_reason=f"the closest passages contain no {what}")
     return Evidence([retrieved[0]])  # one quote: a second one when two score close was measured and lost
 
@@ -247,6 +281,7 @@ _AR_REASONS = {
     "nothing relevant was found in the sources": "لم يُعثر على شيء ذي صلة",
     "the closest passages contain no date or period": "لا تحوي أقرب المقاطع تاريخًا أو فترة",
     "the closest passages contain no number": "لا تحوي أقرب المقاطع رقمًا",
+    "the closest passages contain no length of time": "لا تحوي أقرب المقاطع مدة زمنية",
 }
 
 
@@ -263,8 +298,8 @@ def render(language: str, evidence: Evidence, quotes: list[str], source_language
     lines = []
     if evidence.short:
         short = evidence.short
-        if language == "en" and evidence.expected_type == "date":
-            english = english_date(short)
+        if language == "en" and evidence.expected_type in ("date", "duration"):
+            english = (english_date if evidence.expected_type == "date" else english_duration)(short)
             short = english if english == short else f"{english} ({short})"
         lines.append(t["lead"].format(short=short))
         lines.append("")

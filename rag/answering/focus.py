@@ -108,7 +108,8 @@ ATTRIBUTES = [
         "founding",
         "التأسيس",
         rf"\b(?:founded|founder|founders|founding|established)\b|تاسس|تاسيس|{_AR_PRE}موسس(?:و|ي|ين)?{_AR_END}|انشي|انشا",
-        r"تاسس|تاسيس|اسس|موسس|انشي|انشا|founded|founder|establish",
+        # whole words: "موسس" hides in "المؤسساتية" (institutionalism), "اسس" in "أسس" (foundations)
+        rf"تاسس|تاسيس|{_AR_PRE}(?:اسس(?:ت|ها|ه)?|موسس(?:و|ي|ين|ون|ها|ه)?){_AR_END}|انشي|انشا|founded|founder|establish",
     ),
     # Who wrote the document: the byline ("بقلم", "by"). Not "according to the author", which asks for content.
     _focus(

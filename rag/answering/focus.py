@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from rag.text import normalize
-from rag.translit import name_words, same_name
+from rag.translit import MIN_CONSONANTS, latin_skeleton, name_words, same_name
 
 # An Arabic word may carry a conjunction or preposition and the article: و ب ل ف ك + ال.
 _AR_PRE = r"(?<![^\W\d_])(?:[وفبلك]?(?:ال|لل)?)"
@@ -335,7 +335,8 @@ def missing_speaker(question: str, texts: list[str]) -> str | None:
     if group == "ar":
         named = [w for w in re.findall(r"[^\W\d_]{3,}", who) if not _ROLE.fullmatch(w)]
         return shown if named and not any(w.removeprefix("ال") in hay for w in named) else None
-    names = [w for w in name_words(question) if w.casefold() in who]
+    # names too short to compare across scripts ("Wang", "Yi": under three consonants) cannot be judged
+    names = [w for w in name_words(question) if w.casefold() in who and len(latin_skeleton(w)[0]) >= MIN_CONSONANTS]
     if not names:
         return None
     arabic = set(re.findall(r"[^\W\d_]+", hay))

@@ -16,8 +16,9 @@ z-scored and added to the fused score over the first DEPTH candidates:
 A sentence that opens by pointing back ("وتشمل هذه المقترحات ...") is scored together with the sentence
 before it, where the question's words usually are; the quote stays the sentence itself.
 
-Measured top-1 (eval/README.md): Arabic 0.82 -> 0.89, English 0.71 -> 0.79 over the four sets,
-up on each held-out set as on dev.
+Measured top-1 (eval/README.md): Arabic 0.82 -> 0.89, English 0.71 -> 0.79 over the four sets of the
+day, up on each held-out set as on dev; the idf weights and the sentence before then took Arabic from
+0.92 to 0.96 and English from 0.85 to 0.87 over six sets, losing no question.
 """
 
 from __future__ import annotations
@@ -138,7 +139,6 @@ def rerank(
     if reranker is None or len(ranked) < 2:
         return ranked
     head, tail = ranked[:DEPTH], ranked[DEPTH:]
-    texts = [r.chunk.text for r in head]
     texts = [with_antecedent(r.chunk, reranker.store) for r in head]
     if is_arabic_script(question):
         fine, weight = reranker.word_scores(question, texts, idf), ALIGN_WEIGHT

@@ -84,6 +84,7 @@ SOURCES = [
         ("What did Kazakhstan propose?", None),  # a country: missing_names judges countries
         ("What did the coordinator say?", None),  # cannot be judged
         ("What did Wang Yi say?", None),  # too short to compare across scripts
+        ("What is Putin’s view of the SCO?", "Putin"),  # a possessive, curly apostrophe
     ],
 )
 def test_speakers_the_sources_never_name(question, speaker):

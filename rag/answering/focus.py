@@ -297,7 +297,7 @@ def missing_names(question: str, texts: list[str]) -> list[tuple[str, str]]:
 _SPEAKER = re.compile(
     r"\bwhat (?:did|does|do|will|would|has|have) (?P<en>.+?) (?:say|said|propose|suggest|announce|think|argue|"
     r"state|declare|promise|want|offer|demand|call for|emphasi[sz]e|stress)\b"
-    r"|\b(?P<pos>[\w .-]+?)'s (?:opinion|view|views|position|stance|proposal|speech|statement|reaction)\b"
+    r"|\b(?P<pos>[\w .-]+?)['’]s (?:opinion|view|views|position|stance|proposal|speech|statement|reaction)\b"
     r"|(?:ماذا|ما الذي|ما) (?:قال|قاله|اقترح|اقترحه|اعلن|اعلنه|يري|طلب|طلبه|صرح|راي|موقف|اقتراح|تصريح|كلمه)"
     r" (?P<ar>.+?)(?= في | عن | من | خلال | بشان | حول | تجاه |[؟?]|$)"
 )
@@ -305,6 +305,7 @@ _ROLE = re.compile(
     r"\b(?:president|leader|premier|prime minister|minister|king|ambassador|delegation|government)\b"
     rf"|{_AR_PRE}(?:رييس|زعيم|وزير|ملك|سفير|وفد|حكومه){_AR_END}"
 )
+_LEAD = re.compile(r"(?:(?:what|which|who|how|is|was|are|were|does|did|do|about|and)\s+)*")
 # The document itself speaks through its author: "what does the author argue" asks for its content.
 _SELF = re.compile(r"\b(?:author|writer|article|text|document|source)\b|كاتب|مولف|مقال|النص|المصدر")
 
@@ -319,9 +320,11 @@ def missing_speaker(question: str, texts: list[str]) -> str | None:
     if not m:
         return None
     group = next(g for g, v in m.groupdict().items() if v)
-    who = m.group(group).strip()
+    lead = _LEAD.match(asked, m.start(group))
+    start = lead.end() if lead else m.start(group)
+    who = asked[start : m.end(group)].strip()
     # shown as the question spells it (normalising Arabic keeps the length unless it drops diacritics)
-    shown = question[m.start(group) : m.end(group)].strip() if len(asked) == len(question) else who
+    shown = question[start : m.end(group)].strip() if len(asked) == len(question) else who
     if _SELF.search(who):
         return None
     hays = [normalize(t) for t in texts]

@@ -11,9 +11,10 @@ from typing import Any, Literal
 
 from rag.answering import check_backend
 from rag.answering.extractive import Evidence, abstain_text, choose_evidence, render
+from rag.answering.focus import asks_for_gist, is_lead_candidate
 from rag.citations import check_answer, locate
 from rag.errors import InputError
-from rag.schema import Answer, Citation, Retrieved
+from rag.schema import Answer, Chunk, Citation, Retrieved
 from rag.settings import Settings
 from rag.text import detect_language, expand_query, tokens
 
@@ -69,6 +70,16 @@ class Pipeline:
         sources = list(dict.fromkeys(r.chunk.source for r in retrieved))[:documents]
         rest = [c for s in sources for c in sorted(self.store.chunks_of(s), key=lambda c: c.start) if c.id not in seen]
         return [Retrieved(chunk=c, score=0.0) for c in rest]
+
+    def lead(self, source: str) -> Retrieved | None:
+        """The document's opening sentence, past its outlet, title and byline (cached per store generation)."""
+
+        def first() -> Chunk | None:
+            chunks = sorted(self.store.chunks_of(source), key=lambda c: c.start)
+            return next((c for c in chunks if is_lead_candidate(c.text)), None)
+
+        chunk = self.store.per_generation(f"lead:{source}", first)
+        return Retrieved(chunk=chunk, score=0.0) if chunk is not None else None
 
     def llm(self) -> Any:
         """The generative backend, built on first use."""
@@ -206,6 +217,10 @@ def cite(retrieved: list[Retrieved], pipe: Pipeline) -> list[Citation]:
 def evidence(question: str, retrieved: list[Retrieved], pipe: Pipeline) -> Evidence:
     """The sentences to quote, or why not; something the question names but the retrieved sentences never
     mention (the byline of "who wrote it?" ranks low) is first looked for in the rest of their documents."""
+    if retrieved and asks_for_gist(question):
+        lead = pipe.lead(retrieved[0].chunk.source)
+        if lead is not None:
+            return Evidence([lead])
     ev = choose_evidence(question, retrieved, scorer=pipe.similarity)
     if ev.unnamed:
         more = retrieved + pipe.rest_of_documents(retrieved)

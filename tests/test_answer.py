@@ -24,6 +24,14 @@ def test_typed_question_leads_with_the_span(fake_pipeline):
     _verbatim(fake_pipeline, res)
 
 
+def test_gist_question_quotes_the_lead_past_outlet_and_byline(fake_pipeline):
+    res = answer("What is this article about?", pipeline=fake_pipeline)
+    assert not res.abstained and len(res.citations) == 1
+    assert res.citations[0].quote.startswith("إن استقرار السياسة الخارجية لكازاخستان")
+    assert res.citations[0].paragraph == 3
+    _verbatim(fake_pipeline, res)
+
+
 def test_quantity_question_without_a_number_abstains(fake_pipeline):
     res = answer("كم عدد سكان كازاخستان؟", pipeline=fake_pipeline)
     assert res.abstained and not res.citations

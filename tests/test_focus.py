@@ -3,7 +3,14 @@
 import pytest
 
 from rag.answering.extractive import abstain_text, choose_evidence, expected_type, find_values, render
-from rag.answering.focus import asked_attribute, mentions, missing_names, missing_speaker
+from rag.answering.focus import (
+    asked_attribute,
+    asks_for_gist,
+    is_lead_candidate,
+    mentions,
+    missing_names,
+    missing_speaker,
+)
 from tests.test_rerank import _retrieved
 
 
@@ -31,6 +38,9 @@ from tests.test_rerank import _retrieved
         ("What is the weather like in Almaty in August?", "weather or climate"),
         ("ما هو المناخ السائد في كازاخستان؟", "weather or climate"),
         ("أين يقع مقر المنظمة؟", "headquarters"),
+        ("Which countries are observers in the SCO?", "observer states"),
+        ("ما اسم رئيس تحرير الشبكة؟", "editor"),
+        ("Which airline flies from Islamabad to Astana?", "flights or transport links"),
     ],
 )
 def test_attribute_questions_are_recognised(question, name):
@@ -147,6 +157,8 @@ def test_attribute_question_quotes_the_sentence_that_names_it_or_abstains():
         ("How long is the border between Kazakhstan and China?", "quantity"),  # a length, not a time
         ("كم عدد الدول الأعضاء؟", "quantity"),
         ("متى عقد الاجتماع؟", "date"),
+        ("Since when has Kazakhstan chaired it?", "date"),
+        ("How does the charter treat members when it comes to the presidency?", None),
         ("What did Kazakhstan propose?", None),
     ],
 )
@@ -172,3 +184,24 @@ def test_english_answers_give_the_length_of_time_in_english():
     ev = choose_evidence("How long does each member chair?", _retrieved(["تتولى كل دولة الرئاسة لمدة عام."]))
     text = render("en", ev, [ev.picked[0].chunk.text], "ar")
     assert text.startswith("Answer: one year (لمدة عام) [1]")
+
+
+@pytest.mark.parametrize(
+    ("question", "gist"),
+    [
+        ("ما الفكرة الرئيسية للمقال؟", True),
+        ("What is this article about?", True),
+        ("What is the author's main argument?", True),
+        ("Summarise the article", True),
+        ("What are the key points of the proposals?", False),  # about the proposals, not the article
+        ("What is the main obstacle to development?", False),
+    ],
+)
+def test_gist_questions(question, gist):
+    assert asks_for_gist(question) is gist
+
+
+def test_the_lead_is_the_first_long_sentence_that_is_not_the_byline():
+    assert not is_lead_candidate("شبكة طريق الحرير الإخبارية/")
+    assert not is_lead_candidate("بقلم: زمان باجوا، المدير التنفيذي لمركز أبحاث إسلام أباد YFK.")
+    assert is_lead_candidate("إن استقرار السياسة الخارجية لكازاخستان دليل على نجاح النهج الاستراتيجي في التعامل.")

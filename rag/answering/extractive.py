@@ -76,7 +76,9 @@ _DURATION = re.compile(
 _QUANTITY = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|٪|في المائة|بالمائة|مليون|مليار|ألف)?")
 
 _EN_DATE = re.compile(
-    r"\b(when|what year|which year|what date|what month|which month|what period|which period|"
+    # "when" asking, not "when it comes to" or "what happens when"
+    r"(?:^\W*|[,;:]\s*|\b(?:and|or|but|so|since|until|till|tell me|know|say|find out)\s+)when\b(?! it comes\b)"
+    r"|\b(what year|which year|what date|what month|which month|what period|which period|"
     r"time frame|timeframe|years?\b.*\bcover)",
     re.I,
 )

@@ -142,6 +142,26 @@ ATTRIBUTES = [
         r"|(?<!تغير )المناخ (?:السايد|في)|مناخ (?:البلاد|كازاخستان)",
         r"طقس|حرار|weather|temperat|(?<!تغير )المناخ|climate(?! change)",
     ),
+    # Membership short of full membership: observers, dialogue partners.
+    _focus(
+        "observer states",
+        "الدول المراقبة",
+        r"\bobservers?\b|\bdialogue partners?\b|(?:ال)?دول(?:ه)? (?:ال)?مراقب|صفه (?:ال)?مراقب|شركاء (?:ال)?حوار",
+        r"مراقب|شريك حوار|شركاء (?:ال)?حوار|observer|dialogue partner",
+    ),
+    # Who runs the publication, as distinct from who wrote the piece.
+    _focus(
+        "editor",
+        "رئيس التحرير",
+        rf"\beditors?\b|\bpublisher\b|رييس (?:ال)?تحرير|{_AR_PRE}محرر",
+        r"تحرير|محرر|editor|publisher",
+    ),
+    _focus(
+        "flights or transport links",
+        "الرحلات أو وسائل النقل",
+        r"\b(?:airlines?|flights?|fly|flies|airports?|trains?|railway)\b|طيران|رحلات|رحله جويه|مطار|قطار",
+        r"طيران|رحلات|رحله|مطار|قطار|airline|flight|airport|train|railway",
+    ),
     _focus(
         "date of birth",
         "تاريخ الميلاد",
@@ -345,3 +365,28 @@ def missing_speaker(question: str, texts: list[str]) -> str | None:
     arabic = set(re.findall(r"[^\W\d_]+", hay))
     found = any(n.casefold() in hay or any(same_name(n, w) for w in arabic) for n in names)
     return None if found else shown
+
+
+# "What is the article about?": the gist, which no single matching sentence holds; a news or opinion piece
+# states it in its opening sentence (the lead), so that is quoted.
+_GIST = re.compile(
+    r"\b(?:main|central|key|overall|core)\s+(?:idea|point|argument|message|thesis|topic|theme|claim)s?\b"
+    r"(?!\s+(?:of|about|on|in)\s+(?!(?:the|this)\s+(?:article|text|document|piece|essay|author)\b))"
+    r"|\bmainly (?:argu\w*|say\w*|about)\b|\bwhat is (?:the|this) (?:article|text|document|piece|essay)"
+    r"(?: mainly)? about\b|\bsummar(?:y|ise|ize)\b|\bgist\b"
+    r"|الفكره (?:ال)?(?:رييسيه|اساسيه|العامه)|(?:ال)?موضوع (?:ال)?(?:رييسي|اساسي)|ملخص|لخص|تلخيص"
+    r"|ما موضوع (?:ال)?(?:مقال|نص)|عن ماذا (?:يتحدث|يتكلم)|ما الذي يتناوله|(?:ال)?رساله (?:ال)?رييسيه"
+    r"|(?:ال)?حجه (?:ال)?رييسيه|اطروحه"
+)
+_MIN_LEAD_WORDS = 8  # shorter opening lines are an outlet or a title
+
+
+def asks_for_gist(question: str) -> bool:
+    """Whether the question asks what the document is about as a whole ("the main idea", "الفكرة الرئيسية")."""
+    return bool(_GIST.search(normalize(question)))
+
+
+def is_lead_candidate(sentence: str) -> bool:
+    """Whether an opening sentence can be the lead: long enough, and not the byline."""
+    author = next(f for f in ATTRIBUTES if f.name == "author")
+    return len(sentence.split()) >= _MIN_LEAD_WORDS and not mentions(author, sentence)

@@ -30,6 +30,7 @@ _REOPEN_LOCK = threading.Lock()
 log = logging.getLogger(__name__)
 _DOC_META = ("title", "outlet", "author", "language", "path", "sha256")
 _PAGE = 5000  # rows per get() page, below Chroma's batch limits
+_DOC_CACHE_LIMIT = 256  # documents whose text a process keeps (the oldest fetched goes first)
 
 
 T = TypeVar("T")
@@ -192,16 +193,23 @@ class Store:
         return sorted(out, key=lambda d: d.id)
 
     def document(self, doc_id: str) -> Document | None:
-        """One stored document by id (cached: document text never changes under the same sha)."""
-        if doc_id not in self._doc_cache:
-            res = self.docs.get(ids=[doc_id], include=["documents", "metadatas"])
-            if not res["ids"]:
-                return None
-            meta = (res["metadatas"] or [{}])[0] or {}
-            self._doc_cache[doc_id] = Document(
-                id=doc_id, text=(res["documents"] or [""])[0] or "", **{k: str(meta.get(k, "")) for k in _DOC_META}
-            )
-        return self._doc_cache[doc_id]
+        """One stored document by id (cached, the last _DOC_CACHE_LIMIT fetched: a document's text never changes
+        under the same id without `put_document`, which drops it from the cache)."""
+        cached = self._doc_cache.get(doc_id)
+        if cached is not None:
+            return cached
+        res = self.docs.get(ids=[doc_id], include=["documents", "metadatas"])
+        if not res["ids"]:
+            return None
+        meta = (res["metadatas"] or [{}])[0] or {}
+        doc = Document(
+            id=doc_id, text=(res["documents"] or [""])[0] or "", **{k: str(meta.get(k, "")) for k in _DOC_META}
+        )
+        while len(self._doc_cache) >= _DOC_CACHE_LIMIT:
+            with contextlib.suppress(StopIteration, RuntimeError, KeyError):  # another thread got there first
+                del self._doc_cache[next(iter(self._doc_cache))]
+        self._doc_cache[doc_id] = doc
+        return doc
 
     def document_meta(self) -> dict[str, dict[str, Any]]:
         """Metadata of every document (no text), keyed by id."""

@@ -96,3 +96,16 @@ def test_unwritable_store_dir_is_a_clear_error(tmp_path):
     blocker.write_text("not a folder")
     with pytest.raises(StoreError, match="RAG_STORE_DIR"):
         Store(Settings(store_dir=Path(blocker) / "store"))
+
+
+def test_document_cache_keeps_only_the_most_recent(isolated, monkeypatch):
+    import rag.store as store_module
+    from rag.schema import Document
+
+    monkeypatch.setattr(store_module, "_DOC_CACHE_LIMIT", 2)
+    store = Store(isolated)
+    for i in range(3):
+        store.put_document(Document(id=f"d{i}", text=f"نص {i}"), n_chunks=0, complete=True)
+    assert [store.document(f"d{i}").text for i in range(3)] == ["نص 0", "نص 1", "نص 2"]
+    assert len(store._doc_cache) == 2 and "d0" not in store._doc_cache
+    assert store.document("d0").text == "نص 0"  # fetched again

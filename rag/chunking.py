@@ -9,7 +9,7 @@ from rag.schema import Chunk, Document
 
 # A sentence ends at . ! ? ؟ ؛ (or … ) followed by whitespace or the end of the paragraph;
 # a dot between digits (2.5, 2025.27) is never an end because a digit, not a space, follows it.
-_SENTENCE_END = re.compile(r"[.!?؟؛…]+(?=\s|$)")
+SENTENCE_END = re.compile(r"[.!?؟؛…]+(?=\s|$)")
 _PARAGRAPH = re.compile(r"[^\n]+")
 MAX_SENTENCE_CHARS = 1200  # longer runs without punctuation are cut at a space
 
@@ -18,7 +18,7 @@ def _spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans inside text[start:end], trimmed of surrounding whitespace."""
     spans: list[tuple[int, int]] = []
     cursor = start
-    for m in _SENTENCE_END.finditer(text, start, end):
+    for m in SENTENCE_END.finditer(text, start, end):
         spans.append((cursor, m.end()))
         cursor = m.end()
     spans.append((cursor, end))

@@ -53,6 +53,11 @@ def _stamp(meta: dict[str, Any]) -> str:
     return f"{meta.get('sha256', '')}:{meta.get('chunks', '')}:{meta.get('complete', True)}"
 
 
+def _idf(df: int, n_docs: int) -> float:
+    """Okapi BM25 idf of a term found in `df` of `n_docs` chunks."""
+    return math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
+
+
 class BM25Index:
     """Okapi BM25 (k1=1.2, b=0.75); a query reads only the postings of its own terms."""
 
@@ -172,18 +177,17 @@ class BM25Index:
         return len(changed)
 
     # --- reading -------------------------------------------------------------------------------
+    def _df(self, terms: Iterable[str]) -> dict[str, int]:
+        """How many chunks hold each term (call with the lock held)."""
+        return {t: self._db.execute("SELECT count(*) FROM posting WHERE term = ?", (t,)).fetchone()[0] for t in terms}
+
     def idf(self, words: Iterable[str]) -> dict[str, float]:
         """Each word's BM25 idf (the rarest of its tokens); words the index never saw get the highest idf."""
         toks = {w: tokens(w) for w in words}
-        terms = sorted({t for ts in toks.values() for t in ts})
         with self._lock:
             n_docs = int(self._db.execute("SELECT n FROM stats").fetchone()[0])
-            df = {t: self._db.execute("SELECT count(*) FROM posting WHERE term = ?", (t,)).fetchone()[0] for t in terms}
-
-        def one(n: int) -> float:
-            return math.log(1 + (n_docs - n + 0.5) / (n + 0.5))
-
-        return {w: max((one(df[t]) for t in ts), default=one(0)) for w, ts in toks.items()}
+            df = self._df(sorted({t for ts in toks.values() for t in ts}))
+        return {w: max((_idf(df[t], n_docs) for t in ts), default=_idf(0, n_docs)) for w, ts in toks.items()}
 
     def search(self, query: str, k: int, *, only: set[str] | None = None) -> list[tuple[str, float]]:
         """Top-k chunk ids with their BM25 scores (higher is better); `only` restricts the query terms.
@@ -197,15 +201,14 @@ class BM25Index:
             return []
         with self._lock:
             n_docs, total = self._db.execute("SELECT n, total FROM stats").fetchone()
-            df = {t: self._db.execute("SELECT count(*) FROM posting WHERE term = ?", (t,)).fetchone()[0] for t in terms}
-            df = {t: n for t, n in df.items() if n}
+            df = {t: n for t, n in self._df(terms).items() if n}
             if not n_docs or not df:
                 return []
             kept = {t: n for t, n in df.items() if n <= MAX_POSTINGS or n <= 0.05 * n_docs}
             if not kept:
                 rarest = min(df, key=lambda t: df[t])
                 kept = {rarest: df[rarest]}
-            idf = [(t, math.log(1 + (n_docs - n + 0.5) / (n + 0.5))) for t, n in kept.items()]
+            idf = [(t, _idf(n, n_docs)) for t, n in kept.items()]
             values = ", ".join("(?, ?)" for _ in idf)
             rows = self._db.execute(
                 f"WITH q(term, idf) AS (VALUES {values}) "

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from rag.bridge import words
+from rag.chunking import SENTENCE_END
 from rag.schema import Chunk, Retrieved
 from rag.text import expand_query, is_arabic_script, normalize
 
@@ -46,7 +47,6 @@ _POINTS_BACK = re.compile(
     r"^(?:\S+\s+){0,2}(?:\S*(?:هذه|هذا|ذلك|تلك|هولاء|هذان|هاتان)|\S+(?:هم|هما|هن)|this|these|those|such)(?=[\s,،.]|$)",
     re.IGNORECASE,
 )
-_SENTENCE_OR_LINE_END = re.compile(r"[.!?؟؛…]+(?=\s|$)|\n")
 _LOOK_BACK = 1500  # characters searched for the sentence before
 
 
@@ -120,7 +120,7 @@ def with_antecedent(chunk: Chunk, store: Any) -> str:
         return chunk.text
     doc = store.document(chunk.source)
     before = doc.text[max(0, chunk.start - _LOOK_BACK) : chunk.start] if doc is not None else ""
-    parts = [p.strip() for p in _SENTENCE_OR_LINE_END.split(before) if p.strip()]
+    parts = [p.strip() for line in before.split("\n") for p in SENTENCE_END.split(line) if p.strip()]
     return f"{parts[-1]}. {chunk.text}" if parts else chunk.text
 
 

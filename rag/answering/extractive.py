@@ -75,6 +75,13 @@ _DURATION = re.compile(
 )
 _QUANTITY = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|٪|في المائة|بالمائة|مليون|مليار|ألف)?")
 
+# Each answer type: the patterns of its values (most specific first) and how an abstention names it.
+_KINDS: dict[str, tuple[list[re.Pattern[str]], str]] = {
+    "date": (_DATE_PATTERNS, "date or period"),
+    "duration": ([_DATE_PATTERNS[0], _DURATION], "length of time"),
+    "quantity": ([_QUANTITY], "number"),
+}
+
 _EN_DATE = re.compile(
     # "when" asking, not "when it comes to" or "what happens when"
     r"(?:^\W*|[,;:]\s*|\b(?:and|or|but|so|since|until|till|tell me|know|say|find out)\s+)when\b(?! it comes\b)"
@@ -158,7 +165,7 @@ def english_date(span: str) -> str:
 def find_values(kind: str, text: str) -> list[tuple[int, str]]:
     """Every (offset, span) of the asked kind in `text`, most specific pattern first, without overlaps."""
     found: list[tuple[int, int, str]] = []
-    patterns = {"date": _DATE_PATTERNS, "duration": [_DATE_PATTERNS[0], _DURATION]}.get(kind, [_QUANTITY])
+    patterns = _KINDS.get(kind, _KINDS["quantity"])[0]
     for pat in patterns:
         for m in pat.finditer(text):
             value = m.group(0).strip()
@@ -260,7 +267,7 @@ def choose_evidence(
             values = find_values(kind, r.chunk.text)
             if values:
                 return Evidence([r], short=_best_value(question, r.chunk.text, values, scorer), expected_type=kind)
-        what = {"date": "date or period", "duration": "length of time"}.get(kind, "number")
+        what = _KINDS[kind][1]
         return Evidence([], expected_type=kind, abstain_reason=f"the closest passages contain no {what}")
     return Evidence([retrieved[0]])  # one quote: a second one when two score close was measured and lost
 

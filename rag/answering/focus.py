@@ -386,7 +386,9 @@ def asks_for_gist(question: str) -> bool:
     return bool(_GIST.search(normalize(question)))
 
 
+_AUTHOR = next(f for f in ATTRIBUTES if f.name == "author")
+
+
 def is_lead_candidate(sentence: str) -> bool:
     """Whether an opening sentence can be the lead: long enough, and not the byline."""
-    author = next(f for f in ATTRIBUTES if f.name == "author")
-    return len(sentence.split()) >= _MIN_LEAD_WORDS and not mentions(author, sentence)
+    return len(sentence.split()) >= _MIN_LEAD_WORDS and not mentions(_AUTHOR, sentence)

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from rag.answering import check_backend
 from rag.answering.extractive import Evidence, abstain_text, choose_evidence, render
 from rag.answering.focus import asks_for_gist, is_lead_candidate
+from rag.bridge import unknown_names
 from rag.citations import check_answer, locate
 from rag.errors import InputError
 from rag.schema import Answer, Chunk, Citation, Retrieved
@@ -221,6 +222,14 @@ def evidence(question: str, retrieved: list[Retrieved], pipe: Pipeline) -> Evide
         lead = pipe.lead(retrieved[0].chunk.source)
         if lead is not None:
             return Evidence([lead])
+    unknown = unknown_names(question, pipe.store, pipe.second)
+    if unknown:
+        return Evidence(
+            [],
+            abstain_reason="the sources never mention " + ", ".join(unknown),
+            abstain_reason_ar="لا تذكر المصادر " + "، ".join(unknown),
+            unnamed=True,
+        )
     ev = choose_evidence(question, retrieved, scorer=pipe.similarity)
     if ev.unnamed:
         more = retrieved + pipe.rest_of_documents(retrieved)

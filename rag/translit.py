@@ -72,11 +72,30 @@ def same_name(latin: str, arabic: str) -> bool:
     )
 
 
+def _capitalised(question: str) -> list[tuple[int, int, str]]:
+    """Capitalised words and acronyms of an English question after its first word, with their places."""
+    found = [m for m in _WORD.finditer(question) if m.group(0).isascii()]
+    first = found[0].start() if found else -1
+    return [(m.start(), m.end(), m.group(0)) for m in found if m.group(0)[0].isupper() and m.start() != first]
+
+
 def name_words(question: str) -> list[str]:
-    """The words of an English question that may be names."""
-    found = [(m.start(), m.group(0)) for m in _WORD.finditer(question) if m.group(0).isascii()]
-    first = found[0][0] if found else -1
-    return [w for start, w in found if w[0].isupper() and start != first and not w.isupper()]
+    """The words of an English question that may be names: capitalised, not the first word, not acronyms."""
+    return [w for _, _, w in _capitalised(question) if not w.isupper()]
+
+
+def name_phrases(question: str) -> list[list[str]]:
+    """Runs of capitalised words next to each other ("Vladimir Putin", "SCO Secretariat", "Indian"), those
+    holding a name word (acronyms alone, "UN", are not names)."""
+    out: list[list[str]] = []
+    last_end = -10
+    for start, end, w in _capitalised(question):
+        if out and question[last_end:start].strip(" -") == "":
+            out[-1].append(w)
+        else:
+            out.append([w])
+        last_end = end
+    return [p for p in out if any(not w.isupper() for w in p)]
 
 
 class SkeletonIndex:
@@ -91,10 +110,8 @@ class SkeletonIndex:
 
     def lookup(self, question: str, skip: Collection[str] = ()) -> list[str]:
         """Source words spelling the names of the question (except names in `skip`, casefolded)."""
-        out: list[str] = []
-        for name in name_words(question):
-            if normalize(name) in skip:
-                continue
-            candidates = self.by_consonants.get(latin_skeleton(name)[0], set())
-            out.extend(sorted(w for w in candidates if same_name(name, w)))
-        return out
+        return [w for name in name_words(question) if normalize(name) not in skip for w in self.spellings(name)]
+
+    def spellings(self, name: str) -> list[str]:
+        """Source words spelling one Latin name."""
+        return sorted(w for w in self.by_consonants.get(latin_skeleton(name)[0], ()) if same_name(name, w))

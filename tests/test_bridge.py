@@ -6,7 +6,7 @@ import numpy as np
 
 from rag import bridge
 from rag.ingest import ingest
-from rag.pipeline import Pipeline
+from rag.pipeline import Pipeline, answer
 from rag.store import Store
 from tests.conftest import FakeEmbeddings
 
@@ -87,3 +87,21 @@ def test_english_question_matches_an_english_document_by_its_own_words(isolated,
     ingest([doc], isolated, store=pipe.store, embeddings=pipe.embeddings, second=pipe.second)
     top = pipe.retriever.retrieve("When did the Zanzibar harbour board approve the crane contract?")[0]
     assert top.chunk.source == "harbour.txt" and top.lexical > 0
+
+
+def test_a_lower_case_name_reaches_its_arabic_spelling(isolated):
+    pipe = Pipeline(isolated, embeddings=FakeEmbeddings(), second=FakeSecond())
+    pipe.ensure_corpus()
+    assert "موكوشيف" in bridge.translate("who is murat mukushev", pipe.store, pipe.second)
+    assert bridge.translate("what did the summit decide", pipe.store, pipe.second) == []
+
+
+def test_names_no_source_spells_are_unknown_and_answers_about_them_abstain(isolated):
+    pipe = Pipeline(isolated, embeddings=FakeEmbeddings(), second=FakeSecond())
+    pipe.ensure_corpus()
+    assert bridge.unknown_names("Did Tokayev meet Vladimir Putin?", pipe.store, pipe.second) == ["Vladimir Putin"]
+    assert bridge.unknown_names("Who is Murat Mukushev?", pipe.store, pipe.second) == []
+    assert bridge.unknown_names("What did the SCO Secretariat sign?", pipe.store, pipe.second) == []  # SCO is known
+    res = answer("What did Vladimir Putin say about Almaty?", pipeline=pipe)
+    assert res.abstained and not res.citations and "Vladimir Putin" in res.text
+    assert not answer("Who is Murat Mukushev?", pipeline=pipe).abstained

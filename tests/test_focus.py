@@ -154,6 +154,8 @@ def test_attribute_question_quotes_the_sentence_that_names_it_or_abstains():
     [
         ("كم مدة رئاسة كل دولة عضو للمنظمة؟", "duration"),
         ("For how long does each member hold the chair?", "duration"),
+        ("كم تدوم رئاسة الدولة العضو للمنظمة؟", "duration"),
+        ("كم استمرت الرئاسة؟", "duration"),
         ("How long is the border between Kazakhstan and China?", "quantity"),  # a length, not a time
         ("كم عدد الدول الأعضاء؟", "quantity"),
         ("متى عقد الاجتماع؟", "date"),

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.translit import SkeletonIndex, name_words, same_name
+from rag.translit import SkeletonIndex, name_phrases, name_words, same_name
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,10 @@ def test_index_finds_source_words_and_skips_names_already_translated():
     assert index.lookup("Who is Murat Mukushev?") == ["مراد", "موكوشيف"]
     assert index.lookup("Who is Murat Mukushev?", skip={"murat"}) == ["موكوشيف"]
     assert index.lookup("Where is Almaty?") == ["ألماتي"]
+
+
+def test_name_phrases_are_runs_of_capitalised_words_holding_a_name():
+    assert name_phrases("Did Tokayev meet Vladimir Putin at the summit?") == [["Tokayev"], ["Vladimir", "Putin"]]
+    assert name_phrases("Who signs with the SCO Secretariat?") == [["SCO", "Secretariat"]]
+    assert name_phrases("Which UN agency signs it?") == []  # an acronym alone is not a name
+    assert name_phrases("What is the Secretary-General's salary?") == [["Secretary", "General"]]

@@ -91,7 +91,9 @@ SOURCES = [
         ("What did the Kazakh president say?", None),  # role and country in one sentence
         ("ماذا قال موكوشيف؟", None),
         ("What does the author argue?", None),  # the document's own voice
-        ("What did Kazakhstan propose?", None),  # a country: missing_names judges countries
+        ("What did Kazakhstan propose?", None),  # the passages' own subject
+        ("What did Russia propose?", "Russia"),  # named only in passing, never saying anything
+        ("ما هو موقف روسيا من رئاسة كازاخستان؟", "روسيا"),
         ("What did the coordinator say?", None),  # cannot be judged
         ("What did Wang Yi say?", None),  # too short to compare across scripts
         ("What is Putin’s view of the SCO?", "Putin"),  # a possessive, curly apostrophe
@@ -207,3 +209,9 @@ def test_the_lead_is_the_first_long_sentence_that_is_not_the_byline():
     assert not is_lead_candidate("شبكة طريق الحرير الإخبارية/")
     assert not is_lead_candidate("بقلم: زمان باجوا، المدير التنفيذي لمركز أبحاث إسلام أباد YFK.")
     assert is_lead_candidate("إن استقرار السياسة الخارجية لكازاخستان دليل على نجاح النهج الاستراتيجي في التعامل.")
+
+
+def test_a_country_named_in_passing_has_said_nothing_but_one_seen_speaking_has():
+    texts = [*SOURCES, "كازاخستان دولة في آسيا الوسطى."]
+    assert missing_speaker("What is China's position on the SCO?", texts) == "China"
+    assert missing_speaker("What is China's position on the SCO?", [*texts, "وأعلنت الصين دعمها للرئاسة."]) is None

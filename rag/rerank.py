@@ -9,7 +9,8 @@ z-scored and added to the fused score over the first DEPTH candidates:
   scores the idf-weighted mean of those best matches. Inflections, clitics and near-synonyms
   ("تتسم"/"يتسم") match where BM25's light stemmer misses them, and a rare word of the question counts
   more than the topic word every sentence shares.
-- Other questions (English against Arabic sources): the best clause. The sentence is split at commas
+- Other questions (English against Arabic sources, or an Arabic question whose candidates include English
+  sentences): the best clause. The sentence is split at commas
   and semicolons and scores its closest clause (USE, cross-lingual). Word alignment across scripts is
   too loose to help here (measured), but a clause vector is sharp enough.
 
@@ -140,13 +141,22 @@ def rerank(
         return ranked
     head, tail = ranked[:DEPTH], ranked[DEPTH:]
     texts = [with_antecedent(r.chunk, reranker.store) for r in head]
-    if is_arabic_script(question):
+    same = [is_arabic_script(t) for t in texts]
+    if is_arabic_script(question) and all(same):
         fine, weight = reranker.word_scores(question, texts, idf), ALIGN_WEIGHT
     else:
         fine, weight = reranker.clause_scores(expand_query(question), texts), CLAUSE_WEIGHT
     if not any(fine):
         return ranked
     combined = _z([r.score for r in head]) + weight * _z(fine)
+    if is_arabic_script(question) and any(same) and not all(same):
+        # Sentences in the question's script (an Arabic question, English documents too) also get the word
+        # alignment, which needs one script on both sides; the others stay neutral on it.
+        mine = [t for t, s in zip(texts, same, strict=True) if s]
+        aligned = iter(reranker.word_scores(question, mine, idf))
+        values = [next(aligned) if s else None for s in same]
+        mean = float(np.mean([v for v in values if v is not None]))
+        combined = combined + ALIGN_WEIGHT * _z([mean if v is None else v for v in values])
     for r, a, c in zip(head, fine, combined, strict=True):
         r.align, r.rank_score = a, float(c)
     order = sorted(range(len(head)), key=lambda i: -combined[i])

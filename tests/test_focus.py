@@ -158,7 +158,10 @@ def test_attribute_question_quotes_the_sentence_that_names_it_or_abstains():
         ("For how long does each member hold the chair?", "duration"),
         ("كم تدوم رئاسة الدولة العضو للمنظمة؟", "duration"),
         ("كم استمرت الرئاسة؟", "duration"),
-        ("How long is the border between Kazakhstan and China?", "quantity"),  # a length, not a time
+        ("How long is the border between Kazakhstan and China?", "extent"),  # a length or a time
+        ("How long is the Kokaral dam?", "extent"),
+        ("ما طول السد؟", "extent"),
+        ("How long will the programme last?", "duration"),
         ("كم عدد الدول الأعضاء؟", "quantity"),
         ("متى عقد الاجتماع؟", "date"),
         ("Since when has Kazakhstan chaired it?", "date"),
@@ -215,3 +218,9 @@ def test_a_country_named_in_passing_has_said_nothing_but_one_seen_speaking_has()
     texts = [*SOURCES, "كازاخستان دولة في آسيا الوسطى."]
     assert missing_speaker("What is China's position on the SCO?", texts) == "China"
     assert missing_speaker("What is China's position on the SCO?", [*texts, "وأعلنت الصين دعمها للرئاسة."]) is None
+
+
+def test_an_extent_is_a_size_or_a_length_of_time_never_a_bare_year():
+    assert find_values("extent", "The dam, 13 kilometres long, was completed in 2005.") == [(9, "13 kilometres")]
+    assert find_values("extent", "توفر المنظمة الرئاسة لمدة عام.") == [(21, "لمدة عام")]
+    assert find_values("extent", "It was completed in 2005.") == []

@@ -105,3 +105,22 @@ def test_a_sentence_pointing_back_is_read_with_the_one_before_even_across_a_para
     assert with_antecedent(alone, store) == "ثم جملة مستقلة."
     first = _chunk_of("These proposals come first.", "These proposals come first.")
     assert with_antecedent(first, DocStore("These proposals come first.")) == "These proposals come first."
+
+
+def test_arabic_question_over_mixed_scripts_gets_clauses_for_all_and_alignment_for_arabic_sentences():
+    second = FakeSecond()
+    aligner = Reranker(VocabStore(second), second)
+    texts = [
+        "تعاون اقتصادي واسع النطاق",
+        "The dam, 13 kilometres long, holds back the river",
+        "Tourism has begun to return as well",
+        "ألغى ميثاق المنظمة الترتيب الهرمي",
+    ]
+    candidates = _retrieved(texts)
+    for r in candidates:
+        r.score = 0.5  # fused scores tie: the finer signals decide
+    ranked = [r.chunk.text for r in rerank("ماذا ألغى ميثاق المنظمة؟", candidates, aligner)]
+    assert ranked.index(texts[3]) < ranked.index(texts[0])  # the aligned Arabic sentence above the other one
+    # the signal kept on each candidate is its clause score, comparable across scripts
+    clause = aligner.clause_scores("ماذا ألغى ميثاق المنظمة؟", texts)
+    assert sorted(r.align for r in candidates) == sorted(clause)

@@ -74,12 +74,19 @@ _DURATION = re.compile(
     re.I,
 )
 _QUANTITY = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|٪|في المائة|بالمائة|مليون|مليار|ألف)?")
+# A size: a number with a unit of length, area or weight ("13 kilometres", "3 كم").
+_SIZE = re.compile(
+    r"\d+(?:[.,]\d+)?\s*(?:kilomet(?:re|er)s?|km|met(?:re|er)s?|miles?|feet|foot|hectares?|square \w+|tonnes?|tons?"
+    r"|كيلومتر\w*|كم(?![^\W\d_])|متر\w*|ميل|أميال|اميال|هكتار\w*|طن|أطنان)\b",
+    re.I,
+)
 
 # Each answer type: the patterns of its values (most specific first) and how an abstention names it.
 _KINDS: dict[str, tuple[list[re.Pattern[str]], str]] = {
     "date": (_DATE_PATTERNS, "date or period"),
     "duration": ([_DATE_PATTERNS[0], _DURATION], "length of time"),
     "quantity": ([_QUANTITY], "number"),
+    "extent": ([_DATE_PATTERNS[0], _DURATION, _SIZE], "length or size"),
 }
 
 _EN_DATE = re.compile(
@@ -94,6 +101,9 @@ _EN_DURATION = re.compile(
     r"(?!(?:\s+\S+){0,4}\s+(?:border|river|road|line|distance|wall|coast|pipeline|railway|bridge)s?\b)",
     re.I,
 )
+# "How long is the dam / the presidency?": a size or a length of time, whichever the evidence holds.
+_EN_EXTENT = re.compile(r"\bhow long (?:is|was|are|were|will be)\b(?!(?:\s+\S+){0,4}\s+(?:last|take)s?\b)", re.I)
+_AR_EXTENT = re.compile(r"(?:ما|كم) (?:هو |هي )?(?:طول|عرض|ارتفاع|عمق|مساحة|مساحه)(?![^\W\d_])")
 _EN_QUANTITY = re.compile(
     r"\b(how many|how much|what percentage|what percent|population|number of|"
     r"how large|how big|how long|what share|how old|what age|rate)\b",
@@ -127,7 +137,9 @@ class Evidence:
 
 
 def expected_type(question: str) -> str | None:
-    """ "duration", "date", "quantity" or None, from the question's wording (English or Arabic)."""
+    """ "extent", "duration", "date", "quantity" or None, from the question's wording (English or Arabic)."""
+    if _EN_EXTENT.search(question) or _AR_EXTENT.search(question):
+        return "extent"
     if _EN_DURATION.search(question) or _AR_DURATION.search(question):
         return "duration"
     if _EN_QUANTITY.search(question) or _AR_QUANTITY.search(question):
@@ -200,10 +212,11 @@ def _topic(retrieved: list[Retrieved]) -> set[str]:
     return {c for c in set().union(*named) if sum(c in n for n in named) * 2 >= len(named)}
 
 
-def _naming_first(question: str, retrieved: list[Retrieved]) -> list[Retrieved]:
-    """Sentences naming the countries and years the question names go first (not the topic country,
+def _naming_first(question: str, retrieved: list[Retrieved], *, countries_too: bool = True) -> list[Retrieved]:
+    """Sentences naming the years (and countries) the question names go first (not the topic country,
     which nearly every sentence names)."""
-    countries, years = countries_in(question) - _topic(retrieved), years_in(question)
+    countries = countries_in(question) - _topic(retrieved) if countries_too else set()
+    years = years_in(question)
     if not countries and not years:
         return retrieved
     first = [r for r in retrieved if countries <= countries_in(r.chunk.text) and years <= years_in(r.chunk.text)]
@@ -262,6 +275,9 @@ def choose_evidence(
                 unnamed=True,
             )
         retrieved = _move_first(naming, retrieved)
+    # "the salinity by 2020": of two close sentences the one naming the year answers. (Countries wait for the
+    # second look: "efforts of Kazakhstan" would pull every sentence naming it ahead of "these efforts".)
+    retrieved = _naming_first(question, retrieved, countries_too=False)
     if asks_for_country(question):
         retrieved = _country_first(question, retrieved)
     kind = expected_type(question)
@@ -294,6 +310,7 @@ _AR_REASONS = {
     "the closest passages contain no date or period": "لا تحوي أقرب المقاطع تاريخًا أو فترة",
     "the closest passages contain no number": "لا تحوي أقرب المقاطع رقمًا",
     "the closest passages contain no length of time": "لا تحوي أقرب المقاطع مدة زمنية",
+    "the closest passages contain no length or size": "لا تحوي أقرب المقاطع طولًا أو مدة",
 }
 
 
@@ -310,7 +327,7 @@ def render(language: str, evidence: Evidence, quotes: list[str], source_language
     lines = []
     if evidence.short:
         short = evidence.short
-        if language == "en" and evidence.expected_type in ("date", "duration"):
+        if language == "en" and evidence.expected_type in ("date", "duration", "extent"):
             english = (english_date if evidence.expected_type == "date" else english_duration)(short)
             short = english if english == short else f"{english} ({short})"
         lines.append(t["lead"].format(short=short))

@@ -224,3 +224,20 @@ def test_an_extent_is_a_size_or_a_length_of_time_never_a_bare_year():
     assert find_values("extent", "The dam, 13 kilometres long, was completed in 2005.") == [(9, "13 kilometres")]
     assert find_values("extent", "توفر المنظمة الرئاسة لمدة عام.") == [(21, "لمدة عام")]
     assert find_values("extent", "It was completed in 2005.") == []
+
+
+def test_which_country_takes_the_best_sentence_naming_one_which_countries_the_one_naming_most():
+    texts = [
+        "The southern part of the sea, shared with Uzbekistan, has dried up.",
+        "جمهوريات آسيا الوسطى، وخاصة كازاخستان، في ظل وجود الصين وروسيا.",
+        "تعاون اقتصادي.",
+    ]
+    singular = choose_evidence("مع أي دولة يتقاسم الجزء الجنوبي من البحر؟", _retrieved(texts))
+    assert singular.picked[0].chunk.text == texts[0]
+    assert choose_evidence("Which two countries are inside?", _retrieved(texts)).picked[0].chunk.text == texts[1]
+
+
+def test_a_year_the_question_names_puts_the_sentences_naming_it_first():
+    texts = ["Before the dam, salinity had risen above 30 grams per litre.", "By 2020 salinity had fallen to 12 grams."]
+    assert choose_evidence("What was the salinity by 2020?", _retrieved(texts)).picked[0].chunk.text == texts[1]
+    assert choose_evidence("What was the salinity?", _retrieved(texts)).picked[0].chunk.text == texts[0]

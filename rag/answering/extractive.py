@@ -223,14 +223,21 @@ def _naming_first(question: str, retrieved: list[Retrieved], *, countries_too: b
     return _move_first(first, retrieved)
 
 
+_SEVERAL = re.compile(
+    r"\b(?:countries|powers|states|nations|two|three|four)\b|(?<![^\W\d_])(?:ال)?(?:دول|دولتان|دولتين|قوتان|قوتين|قوي)(?![^\W\d_])"
+)
+
+
 def _country_first(question: str, retrieved: list[Retrieved]) -> list[Retrieved]:
-    """For "which countries" questions, the one of the best eight sentences naming the most countries that
-    are neither in the question nor the topic of the passages goes first (the earliest among equals)."""
+    """For "which country" questions, the best of the best eight sentences naming a country that is neither in
+    the question nor the topic of the passages goes first; for "which countries / two powers", the one naming
+    the most such countries (the earliest among equals)."""
     skip = _topic(retrieved) | countries_in(question)
     counts = [len(countries_in(r.chunk.text) - skip) for r in retrieved[:8]]
     if not counts or max(counts) == 0:
         return retrieved
-    i = counts.index(max(counts))
+    several = _SEVERAL.search(normalize(question))
+    i = counts.index(max(counts)) if several else next(i for i, c in enumerate(counts) if c)
     return [retrieved[i], *retrieved[:i], *retrieved[i + 1 :]]
 
 

@@ -15,7 +15,8 @@ z-scored and added to the fused score over the first DEPTH candidates:
   too loose to help here (measured), but a clause vector is sharp enough.
 
 A sentence that opens by pointing back ("وتشمل هذه المقترحات ...") is scored together with the sentence
-before it, where the question's words usually are; the quote stays the sentence itself.
+before it, where the question's words usually are; the quote stays the sentence itself. With several
+documents, candidates of the document holding more of the head gain (the sum of its fused scores).
 
 Measured top-1 (eval/README.md): Arabic 0.82 -> 0.89, English 0.71 -> 0.79 over the four sets of the
 day, up on each held-out set as on dev; the idf weights and the sentence before then took Arabic from
@@ -38,6 +39,7 @@ from rag.text import expand_query, is_arabic_script, normalize
 DEPTH = 10  # fused candidates re-ordered (dev set: 5-15 about equal)
 ALIGN_WEIGHT = 2.0  # of the word-alignment z-score, Arabic-script questions (dev set: 1.5-3 equal)
 CLAUSE_WEIGHT = 0.5  # of the best-clause z-score, other questions (dev set: 0.5-0.75 best)
+DOC_WEIGHT = 0.75  # of the z-scored sum of fused scores per document (two documents: 0.5-1 help)
 _CACHE_LIMIT = 50_000
 Idf = Callable[[list[str]], dict[str, float]]  # word -> idf in the store (rag.lexical.BM25Index.idf)
 _CLAUSE_BREAK = re.compile(r"[،,؛;]")
@@ -157,6 +159,13 @@ def rerank(
         values = [next(aligned) if s else None for s in same]
         mean = float(np.mean([v for v in values if v is not None]))
         combined = combined + ALIGN_WEIGHT * _z([mean if v is None else v for v in values])
+    # The document holding more of the best candidates is likelier the one the question is about: one shared
+    # word ("tourism", "plan") pulls a sentence of another document into the head, rarely several (no effect
+    # with one document: the term is then the same for all).
+    by_doc: dict[str, float] = {}
+    for r in head:
+        by_doc[r.chunk.source] = by_doc.get(r.chunk.source, 0.0) + r.score
+    combined = combined + DOC_WEIGHT * _z([by_doc[r.chunk.source] for r in head])
     for r, a, c in zip(head, fine, combined, strict=True):
         r.align, r.rank_score = a, float(c)
     order = sorted(range(len(head)), key=lambda i: -combined[i])

@@ -109,8 +109,8 @@ def test_cli_ingest_twice_then_eval_gates(tmp_path):
 def test_a_second_document_in_english_with_its_own_questions(tmp_path):
     # Users add their own documents: an English one (facts invented) beside the Arabic article. Its questions
     # come in both languages, and the article's own sets must hold up with it in the store.
-    # Measured 2026-11-27 (all ten sets, 457 questions): verbatim 1.0, AR recall 0.95, EN 0.84, precision 0.84,
-    # abstained 0.84, false abstentions 0.002; the English set alone AR 0.62 / EN 1.00, abstained 0.38.
+    # Measured 2026-11-27 (all ten sets, 457 questions): verbatim 1.0, AR recall 0.96, EN 0.87, precision 0.87,
+    # abstained 0.86, false abstentions 0.002; the English set alone AR 0.75 / EN 1.00, abstained 0.38.
     assert _rag("ingest", "-q").returncode == 0
     added = _rag("ingest", "-q", "eval/docs/aral_restoration.md")
     assert added.returncode == 0, added.stderr
@@ -121,10 +121,10 @@ def test_a_second_document_in_english_with_its_own_questions(tmp_path):
     ]
     gates = [
         "citation_verbatim=1.0",
-        "ar.citation_recall=0.9",
-        "en.citation_recall=0.78",
-        "citation_precision=0.78",
-        "abstain_recall=0.78",
+        "ar.citation_recall=0.92",
+        "en.citation_recall=0.82",
+        "citation_precision=0.82",
+        "abstain_recall=0.8",
         "false_abstain_rate=0.03",
     ]
     args = ["eval", *sets, "--out", str(tmp_path / "eval")]

@@ -124,3 +124,21 @@ def test_arabic_question_over_mixed_scripts_gets_clauses_for_all_and_alignment_f
     # the signal kept on each candidate is its clause score, comparable across scripts
     clause = aligner.clause_scores("ماذا ألغى ميثاق المنظمة؟", texts)
     assert sorted(r.align for r in candidates) == sorted(clause)
+
+
+def test_candidates_of_the_document_holding_most_of_the_head_gain():
+    second = FakeSecond()
+    aligner = Reranker(VocabStore(second), second)
+    texts = ["Tourism has begun to return as well", "first point", "second point", "third point"]
+    candidates = _retrieved(texts)
+    for i, r in enumerate(candidates):
+        r.score = 0.5
+        r.chunk.source = "other.md" if i == 0 else "article.txt"
+    ranked = rerank("What kind of tourism does the programme cover?", candidates, aligner)
+    assert ranked[-1].chunk.source == "other.md"
+    alone = _retrieved(texts)  # one document: the term is the same for every candidate and changes nothing
+    for r in alone:
+        r.score = 0.5
+    order = [r.chunk.text for r in rerank("What kind of tourism does the programme cover?", alone, aligner)]
+    clause = aligner.clause_scores("What kind of tourism does the programme cover?", texts)
+    assert order == [t for _, t in sorted(zip(clause, texts, strict=True), key=lambda p: -p[0])]

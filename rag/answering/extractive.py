@@ -18,6 +18,7 @@ from rag.answering.focus import (
     asks_for_country,
     countries_in,
     mentions,
+    missing_head,
     missing_names,
     missing_speaker,
     years_in,
@@ -102,7 +103,11 @@ _EN_DURATION = re.compile(
     re.I,
 )
 # "How long is the dam / the presidency?": a size or a length of time, whichever the evidence holds.
-_EN_EXTENT = re.compile(r"\bhow long (?:is|was|are|were|will be)\b(?!(?:\s+\S+){0,4}\s+(?:last|take)s?\b)", re.I)
+_EN_EXTENT = re.compile(
+    r"\bhow long (?:is|was|are|were|will be)\b(?!(?:\s+\S+){0,4}\s+(?:last|take)s?\b)"
+    r"|\bhow (?:tall|high|deep|wide|far|heavy|big|large) (?:is|was|are|were)\b",
+    re.I,
+)
 _AR_EXTENT = re.compile(r"(?:ما|كم) (?:هو |هي )?(?:طول|عرض|ارتفاع|عمق|مساحة|مساحه)(?![^\W\d_])")
 _EN_QUANTITY = re.compile(
     r"\b(how many|how much|what percentage|what percent|population|number of|"
@@ -267,6 +272,14 @@ def choose_evidence(
             [],
             abstain_reason=f"the passages found never mention {speaker}",
             abstain_reason_ar=f"لا تذكر المقاطع التي وُجدت {speaker}",
+            unnamed=True,
+        )
+    headless = missing_head(question, [r.chunk.text for r in retrieved])
+    if headless:
+        return Evidence(
+            [],
+            abstain_reason=f"the passages found never say who heads {headless}",
+            abstain_reason_ar=f"لا تذكر المقاطع التي وُجدت من يرأس {headless}",
             unnamed=True,
         )
     if naming_first:

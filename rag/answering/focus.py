@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.text import normalize
+from rag.text import STOPWORDS, normalize
 from rag.translit import MIN_CONSONANTS, latin_skeleton, name_words, same_name
 
 # An Arabic word may carry a conjunction or preposition and the article: و ب ل ف ك + ال.
@@ -318,7 +318,8 @@ _SPEAKER = re.compile(
     r"\bwhat (?:did|does|do|will|would|has|have) (?P<en>.+?) (?:say|said|propose|suggest|announce|think|argue|"
     r"state|declare|promise|want|offer|demand|call for|emphasi[sz]e|stress)\b"
     r"|\b(?P<pos>[\w .-]+?)['’]s (?:opinion|view|views|position|stance|proposal|speech|statement|reaction)\b"
-    r"|(?:ماذا|ما الذي|ما(?: هو| هي)?) (?:قال|قاله|اقترح|اقترحه|اعلن|اعلنه|يري|طلب|طلبه|صرح|راي|موقف|اقتراح|تصريح|كلمه)"
+    r"|(?:ماذا|ما الذي|ما(?: هو| هي)?) (?:قال|قاله|اقترح|اقترحه|اعلن|اعلنه|يري|طلب|طلبه|صرح|راي|موقف|اقتراح|تصريح|كلمه"
+    r"|وعد|وعده|تعهد|تعهده)"
     r" (?P<ar>.+?)(?= في | عن | من | خلال | بشان | حول | تجاه |[؟?]|$)"
 )
 _ROLE = re.compile(
@@ -350,9 +351,13 @@ def missing_speaker(question: str, texts: list[str]) -> str | None:
     group = next(g for g, v in m.groupdict().items() if v)
     lead = _LEAD.match(asked, m.start(group))
     start = lead.end() if lead else m.start(group)
-    who = asked[start : m.end(group)].strip()
+    end = m.end(group)
+    words = list(re.finditer(r"\S+", asked[start:end]))
+    if group == "ar" and len(words) > 2 and _ROLE.fullmatch(words[0].group()):  # "الرئيس الروسي [كازاخستان]"
+        end = start + words[1].end()  # a role and its country; what follows is the object of the verb
+    who = asked[start:end].strip()
     # shown as the question spells it (normalising Arabic keeps the length unless it drops diacritics)
-    shown = question[start : m.end(group)].strip() if len(asked) == len(question) else who
+    shown = question[start:end].strip() if len(asked) == len(question) else who
     if _SELF.search(who):
         return None
     hays = [normalize(t) for t in texts]
@@ -403,3 +408,31 @@ _AUTHOR = next(f for f in ATTRIBUTES if f.name == "author")
 def is_lead_candidate(sentence: str) -> bool:
     """Whether an opening sentence can be the lead: long enough, and not the byline."""
     return len(sentence.split()) >= _MIN_LEAD_WORDS and not mentions(_AUTHOR, sentence)
+
+
+# Who heads something: "من يرأس مجلس الأعمال", "who chairs the business council". A source must name the thing
+# and a head of it in one sentence; a sentence that only names the council says nothing of who leads it.
+_HEAD_ASKED = re.compile(
+    r"\bwho (?:heads|leads|chairs|runs|directs|manages|is (?:the )?(?:head|leader|chair\w*|director) of)"
+    r" (?P<en>.+?)[?.]*$"
+    r"|من (?:يراس|يقود|يدير|يتراس|تراس|قاد|هو رييس|هي رييسه|هو مدير|هو قايد) (?P<ar>.+?)[؟?.]*$"
+)
+_HEAD_SAID = re.compile(r"رييس|رياس|يراس|تراس|قايد|يقود|مدير|يدير|زعيم|\b(?:head|lead|chair|director|president)")
+
+
+def missing_head(question: str, texts: list[str]) -> str | None:
+    """For "who heads X", X (as the question names it) when no text names X's first words with a head of
+    something; None when one does, or when X cannot be matched in the texts' script."""
+    asked = normalize(question)
+    m = _HEAD_ASKED.search(asked)
+    if not m:
+        return None
+    group = "ar" if m.group("ar") else "en"
+    thing = m.group(group).strip()
+    # shown as the question spells it (normalising Arabic keeps the length unless it drops diacritics)
+    shown = question[m.start(group) : m.end(group)].strip() if len(asked) == len(question) else thing
+    keys = [w.removeprefix("ال") for w in re.findall(r"[^\W\d_]{3,}", thing) if w not in STOPWORDS][:2]
+    hays = [normalize(t) for t in texts]
+    if not keys or not any(all(k in t for k in keys) for t in hays):
+        return None  # the thing itself is not found in this script: not judged here
+    return None if any(_HEAD_SAID.search(t) and all(k in t for k in keys) for t in hays) else shown

@@ -246,6 +246,24 @@ def _country_first(question: str, retrieved: list[Retrieved]) -> list[Retrieved]
     return [retrieved[i], *retrieved[:i], *retrieved[i + 1 :]]
 
 
+def _never_mentioned(question: str, texts: list[str]) -> tuple[str, str] | None:
+    """Why the passages cannot answer (English, Arabic): a country or year, a speaker, or the head of something
+    the question names that they never mention."""
+    absent = missing_names(question, texts)
+    if absent:
+        return (
+            "the passages found never mention " + ", ".join(en for en, _ in absent),
+            "لا تذكر المقاطع التي وُجدت " + "، ".join(ar for _, ar in absent),
+        )
+    speaker = missing_speaker(question, texts)
+    if speaker:
+        return f"the passages found never mention {speaker}", f"لا تذكر المقاطع التي وُجدت {speaker}"
+    head = missing_head(question, texts)
+    if head:
+        return f"the passages found never say who heads {head}", f"لا تذكر المقاطع التي وُجدت من يرأس {head}"
+    return None
+
+
 def choose_evidence(
     question: str,
     retrieved: list[Retrieved],
@@ -258,30 +276,9 @@ def choose_evidence(
     naming the question's countries and years go first."""
     if not retrieved:
         return Evidence([], abstain_reason="nothing relevant was found in the sources")
-    absent = missing_names(question, [r.chunk.text for r in retrieved])
-    if absent:
-        return Evidence(
-            [],
-            abstain_reason="the passages found never mention " + ", ".join(en for en, _ in absent),
-            abstain_reason_ar="لا تذكر المقاطع التي وُجدت " + "، ".join(ar for _, ar in absent),
-            unnamed=True,
-        )
-    speaker = missing_speaker(question, [r.chunk.text for r in retrieved])
-    if speaker:
-        return Evidence(
-            [],
-            abstain_reason=f"the passages found never mention {speaker}",
-            abstain_reason_ar=f"لا تذكر المقاطع التي وُجدت {speaker}",
-            unnamed=True,
-        )
-    headless = missing_head(question, [r.chunk.text for r in retrieved])
-    if headless:
-        return Evidence(
-            [],
-            abstain_reason=f"the passages found never say who heads {headless}",
-            abstain_reason_ar=f"لا تذكر المقاطع التي وُجدت من يرأس {headless}",
-            unnamed=True,
-        )
+    why = _never_mentioned(question, [r.chunk.text for r in retrieved])
+    if why:
+        return Evidence([], abstain_reason=why[0], abstain_reason_ar=why[1], unnamed=True)
     if naming_first:
         retrieved = _naming_first(question, retrieved)
     focus = asked_attribute(question)

@@ -10,9 +10,9 @@ z-scored and added to the fused score over the first DEPTH candidates:
   ("تتسم"/"يتسم") match where BM25's light stemmer misses them, and a rare word of the question counts
   more than the topic word every sentence shares.
 - Other questions (English against Arabic sources, or an Arabic question whose candidates include English
-  sentences): the best clause. The sentence is split at commas
-  and semicolons and scores its closest clause (USE, cross-lingual). Word alignment across scripts is
-  too loose to help here (measured), but a clause vector is sharp enough.
+  sentences): the best clause. The sentence is split at commas and semicolons and scores its closest
+  clause (USE, cross-lingual). Word alignment across scripts is too loose to help here (measured), but a
+  clause vector is sharp enough; the Arabic sentences of a mixed head get the word alignment as well.
 
 A sentence that opens by pointing back ("وتشمل هذه المقترحات ...") is scored together with the sentence
 before it, where the question's words usually are; the quote stays the sentence itself. With several

@@ -264,3 +264,10 @@ def test_who_heads_something_the_sources_name_without_a_head(question, thing):
     if thing:
         ev = choose_evidence(question, _retrieved(texts))
         assert not ev.picked and thing in ev.abstain_reason and thing in ev.abstain_reason_ar
+
+
+def test_a_byline_opens_with_by_an_ordinary_by_is_no_author():
+    author = asked_attribute("Who wrote this article?")
+    assert mentions(author, "By Zaman Bajwa, executive director of a think tank.")
+    assert mentions(author, "This report was written by the team.")
+    assert not mentions(author, "A higher dam could flood pastures used by herders near the delta.")

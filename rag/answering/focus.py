@@ -120,7 +120,8 @@ ATTRIBUTES = [
         r"|\b(?:does|did) the (?:author|writer) (?:lead|head|direct|run|work)"
         r"|من كتب|من (?:هو )?(?:كاتب|مولف|صاحب)"
         r"|(?:منصب|وظيف|يشغل|يعمل|يدير|يراس)\S*(?: \S+){0,3} (?:ال)?(?:كاتب|مولف)",
-        rf"بقلم|\bby\b|author|writer|{_AR_PRE}(?:كاتب|مولف){_AR_END}|كتبه",
+        # "By Zaman Bajwa" opens a byline; "used by herders" is no author
+        rf"بقلم|^\W*by\b|written by|\bauthor|\bwriter|{_AR_PRE}(?:كاتب|مولف){_AR_END}|كتبه",
     ),
     # Who held an office before or takes it after someone: a source must say who hands over to whom.
     _focus(

@@ -4,6 +4,7 @@ import pytest
 
 from rag.answering.extractive import abstain_text, choose_evidence, expected_type, find_values, render
 from rag.answering.focus import (
+    ATTRIBUTES,
     asked_attribute,
     asks_for_gist,
     is_lead_candidate,
@@ -271,3 +272,10 @@ def test_a_byline_opens_with_by_an_ordinary_by_is_no_author():
     assert mentions(author, "By Zaman Bajwa, executive director of a think tank.")
     assert mentions(author, "This report was written by the team.")
     assert not mentions(author, "A higher dam could flood pastures used by herders near the delta.")
+
+
+def test_english_attribute_words_match_whole_words():
+    names = {f.name: f for f in ATTRIBUTES}
+    assert mentions(names["election"], "the 2024 election") and not mentions(names["election"], "electricity prices")
+    flights = names["flights or transport links"]
+    assert mentions(flights, "the train to Almaty") and not mentions(flights, "staff training")

@@ -161,7 +161,7 @@ ATTRIBUTES = [
         "flights or transport links",
         "الرحلات أو وسائل النقل",
         r"\b(?:airlines?|flights?|fly|flies|airports?|trains?|railway)\b|طيران|رحلات|رحله جويه|مطار|قطار",
-        r"طيران|رحلات|رحله|مطار|قطار|airline|flight|airport|train|railway",
+        r"طيران|رحلات|رحله|مطار|قطار|\b(?:airlines?|flights?|airports?|trains?|railways?)\b",
     ),
     _focus(
         "date of birth",
@@ -188,7 +188,10 @@ ATTRIBUTES = [
         r"بطاله|تضخم|unemploy|inflation",
     ),
     _focus(
-        "election", "الانتخابات", r"\b(?:elections?|elected|votes?|voting)\b|انتخاب|اقتراع", r"انتخاب|اقتراع|elect|vot"
+        "election",
+        "الانتخابات",
+        r"\b(?:elections?|elected|votes?|voting)\b|انتخاب|اقتراع",
+        r"انتخاب|اقتراع|\b(?:elect(?:ions?|ed|oral)|vot(?:es?|ed|ing))\b",
     ),
     _focus("national anthem", "النشيد الوطني", rf"\banthem\b|{_AR_PRE}نشيد", r"نشيد|anthem"),
     _focus("flag", "العلم", r"\bflag\b|علم (?:ال)?وطني|رايه", r"علم (?:ال)?وطني|رايه|\bflag\b"),

@@ -32,6 +32,8 @@ from tests.test_rerank import _retrieved
         ("When was the YFK think tank founded?", "founding"),
         ("من صاحب المقال؟", "author"),
         ("Who wrote this article?", "author"),
+        ("What is the longest river in Kazakhstan?", "rivers, lakes or mountains"),
+        ("ما اسم النهر الذي يمر بألماتي؟", "rivers, lakes or mountains"),
         ("ما المنصب الذي يشغله كاتب المقال؟", "author"),
         ("Which think tank does the author lead?", "author"),
         ("Which country will chair the SCO after Kazakhstan?", "predecessor or successor"),
@@ -66,6 +68,8 @@ def test_attribute_questions_are_recognised(question, name):
         "What kind of geopolitical climate is Kazakhstan devoted to promoting?",  # not the weather
         "ما الذي تسعى إليه كازاخستان في مكافحة تغير المناخ؟",
         "أين يقع مقر الندوة المقترحة حول القبيلة الذهبية؟",  # the symposium's venue, not a headquarters
+        "What was the salinity of the northern lake by 2020?",  # about a lake, not asking for one
+        "ما الأسماك التي عادت إلى البحيرة الشمالية؟",
     ],
 )
 def test_other_questions_ask_for_no_attribute(question):

@@ -204,7 +204,11 @@ ATTRIBUTES = [
     _focus(
         "rivers, lakes or mountains",
         "الأنهار أو البحيرات أو الجبال",
-        rf"\b(?:rivers?|lakes?|mountains?|peaks?|seas?|deserts?)\b|{_AR_PRE}(?:نهر|انهار|بحيره|بحيرات|جبل|جبال|صحراء){_AR_END}",
+        # asking for one ("which river", "أطول نهر"), not about one ("the salinity of the lake")
+        r"\b(?:which|what|name (?:a|the)|longest|largest|biggest|highest|tallest|deepest)\s+(?:\w+\s+)?"
+        r"(?:rivers?|lakes?|mountains?|peaks?|seas?|deserts?)\b"
+        r"|(?:اي|ما|ما هو|ما هي|ما اسم|اطول|اكبر|اعلي|اعمق)\s+"
+        r"(?:ال)?(?:نهر|انهار|بحيره|بحيرات|جبل|جبال|صحراء)(?![^\W\d_])",
         r"نهر|انهار|بحير|جبل|جبال|صحراء|river|lake|mountain|peak|\bsea|desert",
     ),
     _focus("sport", "الرياضة", rf"\bsports?\b|{_AR_PRE}رياض(?:ه|ات|ي|يه){_AR_END}", r"رياض(?:ه|ات|ي|يه)|\bsport"),

@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from rag.text import STOPWORDS, is_arabic_script, normalize
-from rag.translit import MIN_CONSONANTS, SkeletonIndex, latin_skeleton, name_phrases, name_words
+from rag.translit import MIN_CONSONANTS, SkeletonIndex, latin_skeleton, name_phrases
 
 log = logging.getLogger(__name__)
 
@@ -105,13 +105,17 @@ def translate(question: str, store: Any, second: Any) -> list[str]:
         return []
     found = store.nearest_words(second.encode(asked), PER_WORD, other)
     hits = {a: [w for w, sim in ws if sim >= THRESHOLD] for a, ws in zip(asked, found, strict=False)}
-    if own == "latin":  # names the word vectors do not know: "Mukushev" -> "موكوشيف" (rag.translit)
-        names = store.per_generation("skeletons:ar", lambda: SkeletonIndex(store.vocabulary("ar")))
-        spelled = {normalize(n): names.spellings(n) for n in name_words(question) if not hits.get(normalize(n))}
-        if question == question.lower():  # "who is murat mukushev": a long word spelling a source word is a name
-            spelled |= {a: names.spellings(a) for a in asked if len(latin_skeleton(a)[0]) > MIN_CONSONANTS}
-        hits |= {a: ws for a, ws in spelled.items() if ws}  # a spelling outweighs a loose vector match
-    return [w for ws in hits.values() for w in ws]
+    if own != "latin":
+        return [w for ws in hits.values() for w in ws]
+    # names the word vectors do not know: "Mukushev" -> "موكوشيف" (rag.translit)
+    names = store.per_generation("skeletons:ar", lambda: SkeletonIndex(store.vocabulary("ar")))
+    if question == question.lower():  # "who is murat mukushev": a long word spelling a source word is a name,
+        for a in asked:  # and its spelling outweighs a loose vector match ("mukushev" ~ "شهاده")
+            spelled = names.spellings(a) if len(latin_skeleton(a)[0]) > MIN_CONSONANTS else []
+            if spelled:
+                hits[a] = spelled
+    translated = [w for ws in hits.values() for w in ws]
+    return translated + names.lookup(question, skip={a for a, ws in hits.items() if ws})
 
 
 def unknown_names(question: str, store: Any, second: Any) -> list[str]:
@@ -121,13 +125,12 @@ def unknown_names(question: str, store: Any, second: Any) -> list[str]:
     phrases = name_phrases(question)
     if second is None or not phrases or not store.has_words("ar", MIN_WORDS):
         return []
-    latin = store.per_generation("words:latin", lambda: {w.casefold() for w in store.vocabulary("latin")})
+    latin = store.per_generation("words:latin", lambda: set(store.vocabulary("latin")))  # stored normalised
     names = store.per_generation("skeletons:ar", lambda: SkeletonIndex(store.vocabulary("ar")))
-    flat = sorted({w for p in phrases for w in p})
-    found = store.nearest_words(second.encode([normalize(w) for w in flat]), 1, "ar")
-    known = {
-        w
-        for w, near in zip(flat, found, strict=False)
-        if normalize(w) in latin or (near and near[0][1] >= THRESHOLD) or names.spellings(w)
-    }
+    flat = {w for p in phrases for w in p}
+    known = {w for w in flat if normalize(w) in latin or names.spellings(w)}
+    rest = sorted(flat - known)  # only these need the word vectors
+    if rest:
+        found = store.nearest_words(second.encode([normalize(w) for w in rest]), 1, "ar")
+        known |= {w for w, near in zip(rest, found, strict=False) if near and near[0][1] >= THRESHOLD}
     return [" ".join(p) for p in phrases if not known & set(p)]

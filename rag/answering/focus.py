@@ -347,6 +347,11 @@ _LEAD = re.compile(r"(?:(?:what|which|who|how|is|was|are|were|does|did|do|about|
 _SELF = re.compile(r"\b(?:author|writer|article|text|document|source)\b|كاتب|مولف|مقال|النص|المصدر")
 
 
+def _as_asked(question: str, asked: str, start: int, end: int) -> str:
+    """asked[start:end] as the question spells it (normalising keeps the length unless it drops diacritics)."""
+    return (question if len(asked) == len(question) else asked)[start:end].strip()
+
+
 def missing_speaker(question: str, texts: list[str]) -> str | None:
     """The speaker (as the question names them) of a "what did X say / X's view" question whom none of the
     texts name: a country's president, leader or minister (role and country in one text), a person by name
@@ -364,8 +369,7 @@ def missing_speaker(question: str, texts: list[str]) -> str | None:
     if group == "ar" and len(words) > 2 and _ROLE.fullmatch(words[0].group()):  # "الرئيس الروسي [كازاخستان]"
         end = start + words[1].end()  # a role and its country; what follows is the object of the verb
     who = asked[start:end].strip()
-    # shown as the question spells it (normalising Arabic keeps the length unless it drops diacritics)
-    shown = question[start:end].strip() if len(asked) == len(question) else who
+    shown = _as_asked(question, asked, start, end)
     if _SELF.search(who):
         return None
     hays = [normalize(t) for t in texts]
@@ -437,8 +441,7 @@ def missing_head(question: str, texts: list[str]) -> str | None:
         return None
     group = "ar" if m.group("ar") else "en"
     thing = m.group(group).strip()
-    # shown as the question spells it (normalising Arabic keeps the length unless it drops diacritics)
-    shown = question[m.start(group) : m.end(group)].strip() if len(asked) == len(question) else thing
+    shown = _as_asked(question, asked, m.start(group), m.end(group))
     keys = [w.removeprefix("ال") for w in re.findall(r"[^\W\d_]{3,}", thing) if w not in STOPWORDS][:2]
     hays = [normalize(t) for t in texts]
     if not keys or not any(all(k in t for k in keys) for t in hays):

@@ -7,11 +7,13 @@ from rag.answering.focus import (
     ATTRIBUTES,
     asked_attribute,
     asks_for_gist,
+    asks_for_organisation,
     is_lead_candidate,
     mentions,
     missing_head,
     missing_names,
     missing_speaker,
+    organisations_in,
 )
 from tests.test_rerank import _retrieved
 
@@ -145,6 +147,52 @@ def test_sentences_naming_the_asked_country_come_first_on_a_second_look_or_for_w
     assert first.picked[0].chunk.text == texts[1]
     assert choose_evidence("What role does Russia play?", _retrieved(texts)).picked[0].chunk.text == texts[0]
     assert choose_evidence("Which two great powers are in it?", _retrieved(texts)).picked[0].chunk.text == texts[1]
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("What organisation does Zaman Bajwa run?", True),
+        ("Which UN agency would sign the memorandum?", True),
+        ("Which two SCO institutions does Kazakhstan take part in?", True),
+        ("Name the financial hub Kazakhstan suggested.", True),
+        ("ما المركز المالي الذي اقترحته كازاخستان؟", True),
+        ("ما هي الجهة التي ستوقع المذكرة؟", True),
+        ("What kind of platform does Kazakhstan want?", False),
+        ("في أي مدينة عقد مجلس التنسيق اجتماعه؟", False),
+        ("When did the council meet?", False),
+    ],
+)
+def test_questions_asking_for_an_organisation(question, asks):
+    assert asks_for_organisation(question) is asks
+
+
+def test_organisations_in_a_sentence_leave_out_references_and_kinds():
+    assert organisations_in("بقلم: زمان باجوا، المدير التنفيذي لمركز أبحاث إسلام أباد") == {"مركز بحث"}
+    # one organisation however it is spelled; "this organisation" and "a regional organisation" name none
+    assert organisations_in("منظمة شنغهاي للتعاون") == organisations_in("لمنظمة شانغهاي للتعاون")
+    assert organisations_in("توفر هذه المنظمة كرسي الرئاسة") == set()
+    assert organisations_in("هي منظمة إقليمية ذات صلة") == set()
+    assert organisations_in("funded by the Aral Sea Restoration Fund and the Council of Elders") == {
+        "aral sea restoration fund",
+        "council of elders",
+    }
+
+
+def test_which_organisation_quotes_a_sentence_naming_one_besides_the_topic():
+    texts = [
+        "منظمة شنغهاي للتعاون هي منظمة إقليمية ذات صلة",
+        "تعزيز التعاون في منظمة شنغهاي للتعاون",
+        "بقلم: زمان باجوا، المدير التنفيذي لمركز أبحاث إسلام أباد",
+        "مشاريع مثل مجلس الأعمال التابع لمنظمة شنغهاي للتعاون وبنك التنمية التابع لمنظمة شنغهاي للتعاون",
+    ]
+    one = choose_evidence("What organisation does Zaman Bajwa run?", _retrieved(texts))
+    assert one.picked[0].chunk.text == texts[2]
+    two = choose_evidence("Which two SCO institutions does it join?", _retrieved(texts))
+    assert two.picked[0].chunk.text == texts[3]
+    # not an organisation question, or none named besides the topic: the order stands
+    assert choose_evidence("What is the SCO?", _retrieved(texts)).picked[0].chunk.text == texts[0]
+    assert choose_evidence("Which body is it?", _retrieved(texts[:2])).picked[0].chunk.text == texts[0]
 
 
 def test_attribute_question_quotes_the_sentence_that_names_it_or_abstains():

@@ -16,11 +16,13 @@ from rag.answering.focus import (
     YEAR,
     asked_attribute,
     asks_for_country,
+    asks_for_organisation,
     countries_in,
     mentions,
     missing_head,
     missing_names,
     missing_speaker,
+    organisations_in,
     years_in,
 )
 from rag.schema import Retrieved
@@ -246,6 +248,24 @@ def _country_first(question: str, retrieved: list[Retrieved]) -> list[Retrieved]
     return [retrieved[i], *retrieved[:i], *retrieved[i + 1 :]]
 
 
+_SEVERAL_ORGS = re.compile(r"\b(?:institutions|bodies|organi[sz]ations|agencies|banks|councils)\b", re.I)
+_ORG_LOOK = 5  # sentences searched for an organisation: nearly every sentence names one, so only the best
+
+
+def _organisation_first(question: str, retrieved: list[Retrieved]) -> list[Retrieved]:
+    """For "which think tank / which UN agency" questions, the first of the best five sentences naming an
+    organisation other than the one the passages are about goes first; for "which two institutions", the one
+    naming the most."""
+    named = [organisations_in(r.chunk.text) for r in retrieved[:8]]
+    topic = {o for o in set().union(*named) if sum(o in n for n in named) * 2 >= len(named)} if named else set()
+    counts = [len(n - topic) for n in named[:_ORG_LOOK]]
+    if not counts or max(counts) == 0:
+        return retrieved
+    several = _SEVERAL.search(normalize(question)) or _SEVERAL_ORGS.search(question)
+    i = counts.index(max(counts)) if several else next(i for i, c in enumerate(counts) if c)
+    return [retrieved[i], *retrieved[:i], *retrieved[i + 1 :]]
+
+
 def _never_mentioned(question: str, texts: list[str]) -> tuple[str, str] | None:
     """Why the passages cannot answer (English, Arabic): a country or year, a speaker, or the head of something
     the question names that they never mention."""
@@ -297,6 +317,8 @@ def choose_evidence(
     retrieved = _naming_first(question, retrieved, countries_too=False)
     if asks_for_country(question):
         retrieved = _country_first(question, retrieved)
+    elif asks_for_organisation(question):
+        retrieved = _organisation_first(question, retrieved)
     kind = expected_type(question)
     if kind:
         for r in retrieved[:3]:

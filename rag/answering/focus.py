@@ -447,3 +447,49 @@ def missing_head(question: str, texts: list[str]) -> str | None:
     if not keys or not any(all(k in t for k in keys) for t in hays):
         return None  # the thing itself is not found in this script: not judged here
     return None if any(_HEAD_SAID.search(t) and all(k in t for k in keys) for t in hays) else shown
+
+
+# "Which think tank", "which UN agency", "what organisation does X run", "ما المركز المالي": the answer names an
+# organisation. Its head nouns, and how a question asks for one.
+_ORG_EN = (
+    r"organi[sz]ations?|institutions?|bod(?:y|ies)|think[- ]?tanks?|agenc(?:y|ies)|cent(?:re|er)s?|banks?"
+    r"|councils?|programmes?|programs?|funds?|committees?|secretariats?|institutes?|hubs?"
+)
+_ORG_AR = (
+    r"منظم(?:ه|ات)|موسس(?:ه|ات)|هيي(?:ه|ات)|جه(?:ه|ات)|مركز|مراكز|بنك|بنوك|مجلس|مجالس|برنامج|برامج"
+    r"|وكال(?:ه|ات)|معهد|صندوق|لجن(?:ه|ات)|امان(?:ه|ات)"
+)
+_ASKS_ORG = re.compile(
+    rf"\b(?:which|what|name the)\s+(?:\S+\s+){{0,2}}(?:{_ORG_EN})\b"
+    rf"|(?:^|\s)(?:ما|اي|ما هي|ما هو|ما اسم)\s+(?:ال)?(?:{_ORG_AR})(?![^\W\d_])"
+)
+# An organisation a sentence names: an Arabic head noun and the word after it ("مركز أبحاث", "بنك التنمية"),
+# or an English capitalised name around one ("Aral Sea Restoration Fund", "Council of Elders").
+_ORG_IN_AR = re.compile(
+    r"(?<!هذه )(?<!هذا )(?<!تلك )(?<!ذلك )(?<![^\W\d_])[وبل]?(?:ال|لل)?"
+    r"(مركز|مجلس|بنك|برنامج|امانه|منظمه|هييه|وكاله|موسسه|معهد|صندوق|لجنه)"
+    r"\s+(?!(?:في|من|علي|الي|مع|عن|التي|الذي|التابع|التابعه|مثل)(?![^\W\d_]))([^\W\d_]+)"
+)
+_ORG_IN_EN = re.compile(
+    r"(?:[A-Z][\w'-]*\s+){1,4}(?:Centre|Center|Council|Bank|Programme|Program|Agency|Organi[sz]ation|Institute"
+    r"|Fund|Committee|Secretariat|Commission|Authority|Foundation|Trust)\b"
+    r"|\b(?:Centre|Center|Council|Bank|Programme|Program|Agency|Organi[sz]ation|Institute|Fund|Committee"
+    r"|Secretariat|Commission|Authority|Foundation|Trust) (?:of|for|on) (?:the )?[A-Z][\w'-]*"
+)
+
+
+def asks_for_organisation(question: str) -> bool:
+    """Whether the question asks which organisation, body, centre, bank... ("which think tank", "ما المركز")."""
+    return bool(_ASKS_ORG.search(normalize(question).lower()))
+
+
+def organisations_in(text: str) -> set[str]:
+    """The organisations a sentence names, as keys: an Arabic head noun with the consonants of the word after
+    it (so "منظمة شنغهاي" and "منظمة شانغهاي" are one), or an English name."""
+    t = normalize(text)
+    found = {
+        f"{m.group(1)} {re.sub('[اويء]', '', m.group(2))}"
+        for m in _ORG_IN_AR.finditer(t)
+        if m.group(2).startswith("ال") or not m.group(2).endswith("يه")  # not "منظمة إقليمية": a kind, no name
+    }
+    return found | {m.group(0).strip().lower() for m in _ORG_IN_EN.finditer(text)}

@@ -8,12 +8,14 @@ from rag.answering.focus import (
     asked_attribute,
     asks_for_gist,
     asks_for_organisation,
+    asks_where_country,
     is_lead_candidate,
     mentions,
     missing_head,
     missing_names,
     missing_speaker,
     organisations_in,
+    regions_in,
 )
 from tests.test_rerank import _retrieved
 
@@ -193,6 +195,34 @@ def test_which_organisation_quotes_a_sentence_naming_one_besides_the_topic():
     # not an organisation question, or none named besides the topic: the order stands
     assert choose_evidence("What is the SCO?", _retrieved(texts)).picked[0].chunk.text == texts[0]
     assert choose_evidence("Which body is it?", _retrieved(texts[:2])).picked[0].chunk.text == texts[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Where is Kazakhstan located?", True),
+        ("Where does Kazakhstan sit between two continents?", True),
+        ("أين تقع كازاخستان جغرافيا؟", True),
+        ("ما موقع كازاخستان؟", True),
+        ("Where was the first meeting held in Kazakhstan?", False),
+        ("أين عقد الاجتماع الأول؟", False),
+        ("Where is the dam?", False),  # no country: a place, not a region
+    ],
+)
+def test_questions_asking_where_a_country_lies(question, asks):
+    assert asks_where_country(question) is asks
+
+
+def test_where_a_country_lies_quotes_the_sentence_naming_most_regions():
+    texts = [
+        "إن استقرار السياسة الخارجية لكازاخستان دليل على النجاح",
+        "جمهوريات آسيا الوسطى، وخاصة كازاخستان",
+        "كازاخستان التي تتمتع بموقع استراتيجي عند تقاطع أوروبا وآسيا",
+    ]
+    assert regions_in(texts[2]) == {"اوروب", "اسيا"}
+    assert regions_in("at the crossroads of Europe and Asia") == {"europ", "asia"}
+    assert choose_evidence("Where is Kazakhstan located?", _retrieved(texts)).picked[0].chunk.text == texts[2]
+    assert choose_evidence("What is Kazakhstan?", _retrieved(texts)).picked[0].chunk.text == texts[0]
 
 
 def test_attribute_question_quotes_the_sentence_that_names_it_or_abstains():

@@ -17,12 +17,14 @@ from rag.answering.focus import (
     asked_attribute,
     asks_for_country,
     asks_for_organisation,
+    asks_where_country,
     countries_in,
     mentions,
     missing_head,
     missing_names,
     missing_speaker,
     organisations_in,
+    regions_in,
     years_in,
 )
 from rag.schema import Retrieved
@@ -249,7 +251,7 @@ def _country_first(question: str, retrieved: list[Retrieved]) -> list[Retrieved]
 
 
 _SEVERAL_ORGS = re.compile(r"\b(?:institutions|bodies|organi[sz]ations|agencies|banks|councils)\b", re.I)
-_ORG_LOOK = 5  # sentences searched for an organisation: nearly every sentence names one, so only the best
+_LOOK = 5  # sentences searched for an organisation or region: nearly every sentence names one, so only the best
 
 
 def _organisation_first(question: str, retrieved: list[Retrieved]) -> list[Retrieved]:
@@ -258,11 +260,21 @@ def _organisation_first(question: str, retrieved: list[Retrieved]) -> list[Retri
     naming the most."""
     named = [organisations_in(r.chunk.text) for r in retrieved[:8]]
     topic = {o for o in set().union(*named) if sum(o in n for n in named) * 2 >= len(named)} if named else set()
-    counts = [len(n - topic) for n in named[:_ORG_LOOK]]
+    counts = [len(n - topic) for n in named[:_LOOK]]
     if not counts or max(counts) == 0:
         return retrieved
     several = _SEVERAL.search(normalize(question)) or _SEVERAL_ORGS.search(question)
     i = counts.index(max(counts)) if several else next(i for i, c in enumerate(counts) if c)
+    return [retrieved[i], *retrieved[:i], *retrieved[i + 1 :]]
+
+
+def _regions_first(retrieved: list[Retrieved]) -> list[Retrieved]:
+    """For "where is Kazakhstan" questions, the one of the best five sentences naming the most continents and
+    world regions goes first (the earliest among equals)."""
+    counts = [len(regions_in(r.chunk.text)) for r in retrieved[:_LOOK]]
+    if not counts or max(counts) == 0:
+        return retrieved
+    i = counts.index(max(counts))
     return [retrieved[i], *retrieved[:i], *retrieved[i + 1 :]]
 
 
@@ -319,6 +331,8 @@ def choose_evidence(
         retrieved = _country_first(question, retrieved)
     elif asks_for_organisation(question):
         retrieved = _organisation_first(question, retrieved)
+    elif asks_where_country(question):
+        retrieved = _regions_first(retrieved)
     kind = expected_type(question)
     if kind:
         for r in retrieved[:3]:

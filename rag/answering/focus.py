@@ -493,3 +493,27 @@ def organisations_in(text: str) -> set[str]:
         if m.group(2).startswith("ال") or not m.group(2).endswith("يه")  # not "منظمة إقليمية": a kind, no name
     }
     return found | {m.group(0).strip().lower() for m in _ORG_IN_EN.finditer(text)}
+
+
+# "Where is Kazakhstan (located)?", "أين تقع كازاخستان؟": a country's place in the world, answered by the sentence
+# naming continents and regions ("at the crossroads of Europe and Asia", "في قلب القارة الأوراسية").
+_WHERE_COUNTRY = re.compile(
+    r"\bwhere\s+(?:is|are|does|do)\b(?!.*\b(?:held|hosted|meet|met|born|live|happen|take place)\b)"
+    r"|\bgeographically\b|(?:^|\s)(?:اين\s+(?:تقع|يقع)|ما\s+(?:هو\s+)?موقع)(?![^\W\d_])|جغرافيا"
+)
+_REGIONS = re.compile(
+    r"\b(?:europe|asia|eurasia|africa|america|middle east|caucasus|caspian|siberia|arctic|pacific|atlantic"
+    r"|mediterranean|balkans|continents?)|"
+    rf"{_AR_PRE}(اوروب|اسيا|اسيوي|اوراسي|افريقي|امريك|الشرق الاوسط|قوقاز|قزوين|سيبيري|المحيط|المتوسط|بلقان|قار(?:ه|ات))"
+)
+
+
+def asks_where_country(question: str) -> bool:
+    """Whether the question asks where a country lies ("Where is Kazakhstan located?", "أين تقع كازاخستان؟")."""
+    q = normalize(question).lower()
+    return bool(countries_in(q)) and bool(_WHERE_COUNTRY.search(q))
+
+
+def regions_in(text: str) -> set[str]:
+    """The continents and world regions a sentence names ("Europe", "أوراسيا", "القارة")."""
+    return {(m.group(1) or m.group(0)).lower()[:5] for m in _REGIONS.finditer(normalize(text).lower())}

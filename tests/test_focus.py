@@ -14,6 +14,7 @@ from rag.answering.focus import (
     missing_head,
     missing_names,
     missing_speaker,
+    months_in,
     organisations_in,
     regions_in,
 )
@@ -223,6 +224,17 @@ def test_where_a_country_lies_quotes_the_sentence_naming_most_regions():
     assert regions_in("at the crossroads of Europe and Asia") == {"europ", "asia"}
     assert choose_evidence("Where is Kazakhstan located?", _retrieved(texts)).picked[0].chunk.text == texts[2]
     assert choose_evidence("What is Kazakhstan?", _retrieved(texts)).picked[0].chunk.text == texts[0]
+
+
+def test_months_named_in_either_language_and_the_sentences_naming_them_first():
+    assert months_in("Which council met in Almaty in August 2023?") == {8}
+    assert months_in("في اجتماع في يوليو 2023") == {7}
+    assert months_in("in May 2024") == {5}
+    assert months_in("What may happen? The march of progress.") == set()
+    texts = ["وفي اجتماع لمجلس رؤساء الدول في يوليو 2023", "وفي الاجتماع الأول في ألماتي في أغسطس 2023"]
+    assert choose_evidence("Which council met in August 2023?", _retrieved(texts)).picked[0].chunk.text == texts[1]
+    # no sentence names the month: the year alone decides, as before
+    assert choose_evidence("Which council met in May 2023?", _retrieved(texts)).picked[0].chunk.text == texts[0]
 
 
 def test_attribute_question_quotes_the_sentence_that_names_it_or_abstains():

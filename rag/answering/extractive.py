@@ -23,6 +23,7 @@ from rag.answering.focus import (
     missing_head,
     missing_names,
     missing_speaker,
+    months_in,
     organisations_in,
     regions_in,
     years_in,
@@ -223,12 +224,14 @@ def _topic(retrieved: list[Retrieved]) -> set[str]:
 
 def _naming_first(question: str, retrieved: list[Retrieved], *, countries_too: bool = True) -> list[Retrieved]:
     """Sentences naming the years (and countries) the question names go first (not the topic country,
-    which nearly every sentence names)."""
+    which nearly every sentence names); of those, the ones naming its months too ("in August 2023")."""
     countries = countries_in(question) - _topic(retrieved) if countries_too else set()
-    years = years_in(question)
-    if not countries and not years:
+    years, months = years_in(question), months_in(question)
+    if not countries and not years and not months:
         return retrieved
     first = [r for r in retrieved if countries <= countries_in(r.chunk.text) and years <= years_in(r.chunk.text)]
+    if months:
+        first = [r for r in first if months <= months_in(r.chunk.text)] or first
     return _move_first(first, retrieved)
 
 

@@ -289,6 +289,36 @@ def _years(text: str) -> set[int]:
     return years
 
 
+_MONTHS = [
+    ("january", "يناير|كانون الثاني"),
+    ("february", "فبراير|شباط"),
+    ("march", "مارس|اذار"),
+    ("april", "ابريل|نيسان"),
+    ("may", "مايو|ايار"),
+    ("june", "يونيو|حزيران"),
+    ("july", "يوليو|تموز"),
+    ("august", "اغسطس"),  # not "آب": "أب" (father) normalises to it
+    ("september", "سبتمبر|ايلول"),
+    ("october", "اكتوبر|تشرين الاول"),
+    ("november", "نوفمبر|تشرين الثاني"),
+    ("december", "ديسمبر|كانون الاول"),
+]
+# A month by name ("in August", "في أغسطس"); English "may" and "march" only next to a year or "in".
+_MONTH_PATTERNS = [
+    re.compile(
+        (rf"\b(?:in\s+)?{en}\b(?=\s+(?:of\s+)?\d{{4}})|\bin\s+{en}\b" if en in ("may", "march") else rf"\b{en}\b")
+        + rf"|{_AR_PRE}(?:{ar}){_AR_END}"
+    )
+    for en, ar in _MONTHS
+]
+
+
+def months_in(text: str) -> set[int]:
+    """The months (1-12) a text names."""
+    t = normalize(text).lower()
+    return {i + 1 for i, pat in enumerate(_MONTH_PATTERNS) if pat.search(t)}
+
+
 _ASKS_COUNTRY = re.compile(
     r"\b(?:which|what)\s+(?:(?:two|three|four|great|major|other|member|neighbou?ring|big)\s+){0,2}"
     r"(?:countries|country|powers|states|nations)\b"

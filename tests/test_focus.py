@@ -32,6 +32,8 @@ from tests.test_rerank import _retrieved
         ("من هو رئيس وزراء كازاخستان؟", "prime minister"),
         ("Who is the foreign minister?", "minister"),
         ("ما هي العملة الرسمية لكازاخستان؟", "currency"),
+        ("What is Tokayev's political party?", "political party"),
+        ("إلى أي حزب ينتمي توكاييف؟", "political party"),
         ("What is the official language of the SCO?", "language"),
         ("كم يبلغ الناتج المحلي الإجمالي؟", "GDP"),
         ("When was the YFK think tank founded?", "founding"),

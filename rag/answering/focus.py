@@ -65,6 +65,12 @@ ATTRIBUTES = [
         r"عاصم|\bcapital\b",
     ),
     _focus(
+        "political party",
+        "الحزب",
+        rf"\bpolitical part(?:y|ies)\b|\bwhich party\b|\bparty (?:does|did|is)\b|{_AR_PRE}حزب",
+        rf"{_AR_PRE}حزب|\b(?:political )?part(?:y|ies)\b",
+    ),
+    _focus(
         "currency",
         "العملة",
         rf"\bcurrenc(?:y|ies)\b|{_AR_PRE}عمل(?:ه|ات){_AR_END}",

@@ -534,13 +534,13 @@ def organisations_in(text: str) -> set[str]:
 # "Where is Kazakhstan (located)?", "أين تقع كازاخستان؟": a country's place in the world, answered by the sentence
 # naming continents and regions ("at the crossroads of Europe and Asia", "في قلب القارة الأوراسية").
 _WHERE_COUNTRY = re.compile(
-    r"\bwhere\s+(?:is|are|does|do)\b(?!.*\b(?:held|hosted|meet|met|born|live|happen|take place)\b)"
+    r"\bwhere\s+(?:is|are|does|do)\b(?!.*\b(?:held|hosted|meet|met|born|live|happen|take place|stand)\b)"
     r"|\bgeographically\b|(?:^|\s)(?:اين\s+(?:تقع|يقع)|ما\s+(?:هو\s+)?موقع)(?![^\W\d_])|جغرافيا"
 )
 _REGIONS = re.compile(
     r"\b(?:europe|asia|eurasia|africa|america|middle east|caucasus|caspian|siberia|arctic|pacific|atlantic"
     r"|mediterranean|balkans|continents?)|"
-    rf"{_AR_PRE}(اوروب|اسيا|اسيوي|اوراسي|افريقي|امريك|الشرق الاوسط|قوقاز|قزوين|سيبيري|المحيط|المتوسط|بلقان|قار(?:ه|ات))"
+    rf"{_AR_PRE}(اوروب|اسيا|اسيوي|اوراسي|افريقي|امريك|الشرق الاوسط|قوقاز|قزوين|سيبيري|بلقان|قار(?:ه|ات))"
 )
 
 

@@ -15,6 +15,8 @@ from rag.answering.focus import (
     missing_names,
     missing_speaker,
     months_in,
+    organisation_kinds,
+    organisation_names,
     organisations_in,
     regions_in,
 )
@@ -198,6 +200,43 @@ def test_which_organisation_quotes_a_sentence_naming_one_besides_the_topic():
     # not an organisation question, or none named besides the topic: the order stands
     assert choose_evidence("What is the SCO?", _retrieved(texts)).picked[0].chunk.text == texts[0]
     assert choose_evidence("Which body is it?", _retrieved(texts[:2])).picked[0].chunk.text == texts[0]
+
+
+def test_organisation_names_as_written_stop_where_the_name_ends():
+    text = "مشاريع مثل مجلس الأعمال التابع لمنظمة شنغهاي للتعاون وبنك التنمية التابع لمنظمة شنغهاي للتعاون يدل"
+    names = [(key, name) for _, key, name in organisation_names(text)]
+    assert ("مجلس لعمل", "مجلس الأعمال") in names and ("بنك لتنمه", "بنك التنمية") in names
+    assert [n for _, _, n in organisation_names("الاستفادة من مركز أستانا المالي الدولي كمنصة لزيادة")] == [
+        "مركز أستانا المالي الدولي"
+    ]
+    assert [n for _, _, n in organisation_names("paid by the Aral Sea Restoration Fund.")] == [
+        "Aral Sea Restoration Fund"
+    ]
+
+
+def test_the_kind_of_organisation_asked_for():
+    bank = organisation_kinds("Which bank financed it?")
+    assert bank("بنك لتنمه") and bank("world bank") and not bank("مركز ستن")
+    assert organisation_kinds("ما البنك الذي تشارك فيه كازاخستان؟")("بنك لتنمه")
+    assert organisation_kinds("What organisation does he run?")("مركز بحث")  # any kind
+
+
+def test_organisation_questions_lead_with_the_name_when_it_is_unambiguous():
+    byline = "بقلم: زمان باجوا، المدير التنفيذي لمركز أبحاث إسلام أباد"
+    topic = ["منظمة شنغهاي للتعاون هي منظمة إقليمية", "تعزيز التعاون في منظمة شنغهاي للتعاون"]
+    both = "مشاريع مثل مجلس الأعمال التابع لمنظمة شنغهاي للتعاون وبنك التنمية التابع لمنظمة شنغهاي للتعاون"
+    lead = choose_evidence("Which think tank does he lead?", _retrieved([*topic, byline]))
+    assert lead.short == "مركز أبحاث إسلام أباد"
+    assert choose_evidence("Which two institutions?", _retrieved([*topic, both])).short == "مجلس الأعمال، بنك التنمية"
+    # "which bank" takes the bank, not the council before it
+    assert choose_evidence("Which bank does it use?", _retrieved([*topic, both])).short == "بنك التنمية"
+    # "which body" with two in the sentence: the quote, but no name leads (a wrong one could)
+    ev = choose_evidence("Which body is named?", _retrieved([*topic, both]))
+    assert ev.picked[0].chunk.text == both and ev.short is None
+    # what the text is about: the topic, as the passages write it
+    assert choose_evidence("What organisation is the article about?", _retrieved([*topic, both])).short == (
+        "منظمة شنغهاي للتعاون"
+    )
 
 
 @pytest.mark.parametrize(

@@ -9,12 +9,14 @@ for "which countries" questions quotes the sentence that names them.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from rag.answering.focus import (
     YEAR,
     asked_attribute,
+    asks_about_the_text,
     asks_for_country,
     asks_for_organisation,
     asks_where_country,
@@ -24,12 +26,14 @@ from rag.answering.focus import (
     missing_names,
     missing_speaker,
     months_in,
+    organisation_kinds,
+    organisation_names,
     organisations_in,
     regions_in,
     years_in,
 )
 from rag.schema import Retrieved
-from rag.text import normalize
+from rag.text import is_arabic_script, normalize
 
 AR_MONTHS = {
     "يناير": "January",
@@ -257,18 +261,40 @@ _SEVERAL_ORGS = re.compile(r"\b(?:institutions|bodies|organi[sz]ations|agencies|
 _LOOK = 5  # sentences searched for an organisation or region: nearly every sentence names one, so only the best
 
 
-def _organisation_first(question: str, retrieved: list[Retrieved]) -> list[Retrieved]:
+def _organisation_first(question: str, retrieved: list[Retrieved]) -> tuple[list[Retrieved], str | None]:
     """For "which think tank / which UN agency" questions, the first of the best five sentences naming an
-    organisation other than the one the passages are about goes first; for "which two institutions", the one
-    naming the most."""
+    organisation other than the one the passages are about goes first, with that organisation's name as the
+    short answer; for "which two institutions", the sentence naming the most, with their names."""
     named = [organisations_in(r.chunk.text) for r in retrieved[:8]]
     topic = {o for o in set().union(*named) if sum(o in n for n in named) * 2 >= len(named)} if named else set()
-    counts = [len(n - topic) for n in named[:_LOOK]]
+    if asks_about_the_text(question):  # "What organisation is the article about?": the topic is the answer, as
+        written = [[name for _, key, name in organisation_names(r.chunk.text) if key in topic] for r in retrieved[:8]]
+        common = Counter(name for names in written for name in names)  # the passages most often write it, quoted
+        if not common:
+            return retrieved, None
+        best = common.most_common(1)[0][0]
+        i = next(i for i, names in enumerate(written) if best in names)
+        return [retrieved[i], *retrieved[:i], *retrieved[i + 1 :]], best
+    of_kind = organisation_kinds(question)  # "which bank": a bank, not the centre a sentence names
+
+    def wanted(key: str) -> bool:
+        return key not in topic and of_kind(key)
+
+    counts = [sum(map(wanted, n)) for n in named[:_LOOK]]
     if not counts or max(counts) == 0:
-        return retrieved
+        return retrieved, None
     several = _SEVERAL.search(normalize(question)) or _SEVERAL_ORGS.search(question)
     i = counts.index(max(counts)) if several else next(i for i, c in enumerate(counts) if c)
-    return [retrieved[i], *retrieved[:i], *retrieved[i + 1 :]]
+    text = retrieved[i].chunk.text
+    names = list(dict.fromkeys(name for _, key, name in organisation_names(text) if wanted(key)))
+    # The names lead the answer when they are the answer: all of them for "which two", the one for "which", and
+    # none when the sentence names several and a wrong one could lead (the quote still holds the answer).
+    short = None
+    if several:
+        short = ("، " if is_arabic_script(text) else ", ").join(names)
+    elif len(names) == 1:
+        short = names[0]
+    return [retrieved[i], *retrieved[:i], *retrieved[i + 1 :]], short or None
 
 
 def _regions_first(retrieved: list[Retrieved]) -> list[Retrieved]:
@@ -330,10 +356,11 @@ def choose_evidence(
     # "the salinity by 2020": of two close sentences the one naming the year answers. (Countries wait for the
     # second look: "efforts of Kazakhstan" would pull every sentence naming it ahead of "these efforts".)
     retrieved = _naming_first(question, retrieved, countries_too=False)
+    short = None
     if asks_for_country(question):
         retrieved = _country_first(question, retrieved)
     elif asks_for_organisation(question):
-        retrieved = _organisation_first(question, retrieved)
+        retrieved, short = _organisation_first(question, retrieved)
     elif asks_where_country(question):
         retrieved = _regions_first(retrieved)
     kind = expected_type(question)
@@ -344,7 +371,7 @@ def choose_evidence(
                 return Evidence([r], short=_best_value(question, r.chunk.text, values, scorer), expected_type=kind)
         what = _KINDS[kind][1]
         return Evidence([], expected_type=kind, abstain_reason=f"the closest passages contain no {what}")
-    return Evidence([retrieved[0]])  # one quote: a second one when two score close was measured and lost
+    return Evidence([retrieved[0]], short=short)  # one quote: a second one when two score close was measured and lost
 
 
 _TEXTS = {

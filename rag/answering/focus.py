@@ -13,6 +13,7 @@ questions (country facts, offices, foundation), not the article's words.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rag.text import STOPWORDS, normalize
@@ -514,6 +515,51 @@ _ORG_IN_EN = re.compile(
 )
 
 
+_ABOUT_TEXT = re.compile(
+    r"\b(?:article|text|document|piece|essay)\b.*\b(?:about|discuss\w*|cover\w*|deals? with)\b"
+    r"|(?:مقال|النص).*(?:يتحدث|يتناول|يدور|تتحدث)|(?:يتحدث|يتناول|يدور|تتحدث).*(?:مقال|النص)"
+)
+
+
+def asks_about_the_text(question: str) -> bool:
+    """Whether the question asks what the text is about ("What organisation is the article about?")."""
+    return bool(_ABOUT_TEXT.search(normalize(question).lower()))
+
+
+# The kind of organisation a question names, as the Arabic head nouns that can answer it ("which bank" wants a
+# "بنك", not the "مركز" a sentence names); "organisation", "body", "institution" take any.
+_ORG_KINDS = [
+    (r"banks?", {"بنك"}),
+    (r"cent(?:re|er)s?|hubs?|think[- ]?tanks?", {"مركز"}),
+    (r"councils?", {"مجلس"}),
+    (r"programmes?|programs?", {"برنامج"}),
+    (r"secretariats?", {"امانه"}),
+    (r"funds?", {"صندوق"}),
+    (r"committees?", {"لجنه"}),
+    (r"institutes?", {"معهد"}),
+    (r"agenc(?:y|ies)", {"وكاله", "برنامج", "منظمه", "هييه"}),
+    ("بنك|بنوك", {"بنك"}),
+    ("مركز|مراكز", {"مركز"}),
+    ("مجلس|مجالس", {"مجلس"}),
+    ("برنامج|برامج", {"برنامج"}),
+    ("صندوق", {"صندوق"}),
+    ("لجنه|لجان", {"لجنه"}),
+    ("معهد", {"معهد"}),
+]
+
+
+def organisation_kinds(question: str) -> Callable[[str], bool]:
+    """Whether an organisation (a key of `organisations_in`) is of the kind the question asks for: "which
+    bank" wants a "بنك" or an English "... Bank"; "which organisation / body / institution" takes any."""
+    m = _ASKS_ORG.search(normalize(question).lower())
+    asked = m.group(0) if m else ""
+    for pattern, heads in _ORG_KINDS if asked else []:
+        if re.search(rf"(?<![^\W\d_])(?:ال)?(?:{pattern})(?![^\W\d_])", asked):
+            english = next((p for p, h in _ORG_KINDS if h == heads and p.isascii()), pattern)
+            return lambda key: key.split(" ")[0] in heads or bool(re.search(rf"\b(?:{english})\b", key))
+    return lambda key: True
+
+
 def asks_for_organisation(question: str) -> bool:
     """Whether the question asks which organisation, body, centre, bank... ("which think tank", "ما المركز")."""
     return bool(_ASKS_ORG.search(normalize(question).lower()))
@@ -529,6 +575,29 @@ def organisations_in(text: str) -> set[str]:
         if m.group(2).startswith("ال") or not m.group(2).endswith("يه")  # not "منظمة إقليمية": a kind, no name
     }
     return found | {m.group(0).strip().lower() for m in _ORG_IN_EN.finditer(text)}
+
+
+# The same organisations as they are written, for the short answer: the head noun (its clitic "ل"/"و"/"ب"
+# left out) and up to five words after it, stopping at a preposition, a relative, "و" (and), a word like
+# "كمنصة" (as a platform) or "لمنظمة" (of an organisation: another one begins).
+_ORG_WRITTEN = re.compile(
+    r"(?<![^\W\d_])[وبل]?((?:ال)?(?:مركز|مجلس|بنك|برنامج|[أا]مان[ةه]|منظم[ةه]|هيئ[ةه]|وكال[ةه]|مؤسس[ةه]|معهد|صندوق"
+    r"|لجن[ةه])(?:\s+(?!(?:في|من|على|إلى|الى|مع|عن|التي|الذي|التابع|التابعة|مثل|هي|هو)(?![^\W\d_])|[كو]|ل(?:منظم|مركز|مجلس))"
+    r"[^\s،,.؛;:()«»\"]+){1,5})"
+)
+
+
+def organisation_names(text: str) -> list[tuple[int, str, str]]:
+    """(offset, key, name as written) for each organisation a sentence names, in order; the keys are those
+    of `organisations_in`, so the topic can be told apart."""
+    out = []
+    for m in _ORG_WRITTEN.finditer(text):
+        head = _ORG_IN_AR.match(normalize(m.group(1)))  # the key of the head noun, not of a later one
+        if head and (head.group(2).startswith("ال") or not head.group(2).endswith("يه")):
+            out.append((m.start(1), f"{head.group(1)} {re.sub('[اويء]', '', head.group(2))}", m.group(1)))
+    for m in _ORG_IN_EN.finditer(text):
+        out.append((m.start(), m.group(0).strip().lower(), m.group(0).strip()))
+    return sorted(out)
 
 
 # "Where is Kazakhstan (located)?", "أين تقع كازاخستان؟": a country's place in the world, answered by the sentence

@@ -278,6 +278,18 @@ def test_months_named_in_either_language_and_the_sentences_naming_them_first():
     assert choose_evidence("Which council met in May 2023?", _retrieved(texts)).picked[0].chunk.text == texts[0]
 
 
+def test_which_month_wants_a_month_of_the_asked_year():
+    assert expected_type("In which month of 2024 will the summit take place?") == "month"
+    assert expected_type("في أي شهر اجتمع مجلس رؤساء الدول؟") == "month"
+    assert expected_type("أين تقع كازاخستان بالنسبة لأوروبا وآسيا؟") is None  # "بالنسبة ل" is not a ratio
+    texts = ["برنامج التعاون للفترة 2025-2027", "وفي اجتماع لمجلس رؤساء الدول في يوليو 2023"]
+    assert choose_evidence("In which month did the council meet?", _retrieved(texts)).short == "يوليو 2023"
+    ev = choose_evidence("In which month of 2025 will the summit take place?", _retrieved(texts))
+    assert not ev.picked and "month" in ev.abstain_reason
+    ev = choose_evidence("When in 2023 did the council meet?", _retrieved(texts))
+    assert ev.short == "يوليو 2023"  # the asked year's date, not the period before it
+
+
 def test_attribute_question_quotes_the_sentence_that_names_it_or_abstains():
     texts = ["كازاخستان دولة في آسيا الوسطى", "أستانا هي عاصمة كازاخستان", "تعاون اقتصادي"]
     ev = choose_evidence("ما هي عاصمة كازاخستان؟", _retrieved(texts))

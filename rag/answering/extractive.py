@@ -94,6 +94,7 @@ _SIZE = re.compile(
 # Each answer type: the patterns of its values (most specific first) and how an abstention names it.
 _KINDS: dict[str, tuple[list[re.Pattern[str]], str]] = {
     "date": (_DATE_PATTERNS, "date or period"),
+    "month": ([_DATE_PATTERNS[1], re.compile(rf"(?<![^\W\d_])(?:{_MONTH_ALT})(?![^\W\d_])")], "month"),
     "duration": ([_DATE_PATTERNS[0], _DURATION], "length of time"),
     "quantity": ([_QUANTITY], "number"),
     "extent": ([_DATE_PATTERNS[0], _DURATION, _SIZE], "length or size"),
@@ -131,7 +132,9 @@ _AR_DURATION = re.compile(
     r"(كم|ما|ما هي|ما هو)\s+(مدة|مده)|كم من الوقت|لكم من الوقت|كم سنة|كم عاما|كم شهرا"
     r"|كم\s+(?:ت|ي)?(?:دوم|دام|دامت|ستمر|استمر|استمرت|بقي|تبقى|يبقى)(?![^\W\d_])"
 )
-_AR_QUANTITY = re.compile(r"(كم|ما عدد|ما هو عدد|عدد سكان|نسبة|ما حجم|ما قيمة|معدل|ما عمر)")
+_AR_QUANTITY = re.compile(r"(كم|ما عدد|ما هو عدد|عدد سكان|(?<!بال)نسبة|ما حجم|ما قيمة|معدل|ما عمر)")  # not "بالنسبة ل"
+# "In which month", "في أي شهر": a month, not a bare year or a period.
+_ASKS_MONTH = re.compile(r"\b(?:what|which) month\b|(?:أي|اي) شهر(?![^\W\d_])", re.I)
 
 
 Scorer = Callable[[str, list[str]], list[float]]  # (question, passages) -> similarity per passage
@@ -151,13 +154,16 @@ class Evidence:
 
 
 def expected_type(question: str) -> str | None:
-    """ "extent", "duration", "date", "quantity" or None, from the question's wording (English or Arabic)."""
+    """ "extent", "duration", "month", "date", "quantity" or None, from the question's wording (English or
+    Arabic)."""
     if _EN_EXTENT.search(question) or _AR_EXTENT.search(question):
         return "extent"
     if _EN_DURATION.search(question) or _AR_DURATION.search(question):
         return "duration"
     if _EN_QUANTITY.search(question) or _AR_QUANTITY.search(question):
         return "quantity"
+    if _ASKS_MONTH.search(question):
+        return "month"
     if _EN_DATE.search(question) or _AR_DATE.search(question):
         return "date"
     return None
@@ -365,8 +371,10 @@ def choose_evidence(
         retrieved = _regions_first(retrieved)
     kind = expected_type(question)
     if kind:
+        asked_years = years_in(question) if kind in ("date", "month") else set()
         for r in retrieved[:3]:
-            values = find_values(kind, r.chunk.text)
+            # "which month of 2024": not the July 2023 of another sentence
+            values = [v for v in find_values(kind, r.chunk.text) if not asked_years or years_in(v[1]) & asked_years]
             if values:
                 return Evidence([r], short=_best_value(question, r.chunk.text, values, scorer), expected_type=kind)
         what = _KINDS[kind][1]
@@ -394,6 +402,7 @@ _AR_REASONS = {
     "the closest passages contain no number": "لا تحوي أقرب المقاطع رقمًا",
     "the closest passages contain no length of time": "لا تحوي أقرب المقاطع مدة زمنية",
     "the closest passages contain no length or size": "لا تحوي أقرب المقاطع طولًا أو مدة",
+    "the closest passages contain no month": "لا تحوي أقرب المقاطع شهرًا",
 }
 
 
@@ -410,8 +419,8 @@ def render(language: str, evidence: Evidence, quotes: list[str], source_language
     lines = []
     if evidence.short:
         short = evidence.short
-        if language == "en" and evidence.expected_type in ("date", "duration", "extent"):
-            english = (english_date if evidence.expected_type == "date" else english_duration)(short)
+        if language == "en" and evidence.expected_type in ("date", "month", "duration", "extent"):
+            english = (english_date if evidence.expected_type in ("date", "month") else english_duration)(short)
             short = english if english == short else f"{english} ({short})"
         lines.append(t["lead"].format(short=short))
         lines.append("")

@@ -45,6 +45,8 @@ from tests.test_rerank import _retrieved
         ("ما اسم النهر الذي يمر بألماتي؟", "rivers, lakes or mountains"),
         ("ما المنصب الذي يشغله كاتب المقال؟", "author"),
         ("Which think tank does the author lead?", "author"),
+        ("What does the author do for a living?", "author"),
+        ("What is the writer's profession?", "author"),
         ("Which country will chair the SCO after Kazakhstan?", "predecessor or successor"),
         ("من سيتولى رئاسة المنظمة بعد كازاخستان؟", "predecessor or successor"),
         ("من سيخلف توكاييف؟", "predecessor or successor"),

@@ -123,8 +123,9 @@ ATTRIBUTES = [
         "author",
         "الكاتب",
         r"\bwho (?:wrote|is the (?:author|writer))\b|\b(?:author|writer) of (?:the|this)\b"
-        r"|\b(?:author|writer)(?:'s)? (?:position|post|role|job|title|think tank|organi[sz]ation|institute|employer)\b"
-        r"|\b(?:does|did) the (?:author|writer) (?:lead|head|direct|run|work)"
+        r"|\b(?:author|writer)(?:'s)? (?:position|post|role|job|title|think tank|organi[sz]ation|institute|employer"
+        r"|occupation|profession)\b"
+        r"|\b(?:does|did) the (?:author|writer) (?:lead|head|direct|run|work|do)\b"
         r"|من كتب|من (?:هو )?(?:كاتب|مولف|صاحب)"
         r"|(?:منصب|وظيف|يشغل|يعمل|يدير|يراس)\S*(?: \S+){0,3} (?:ال)?(?:كاتب|مولف)",
         # "By Zaman Bajwa" opens a byline; "used by herders" is no author

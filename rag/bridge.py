@@ -118,6 +118,16 @@ def translate(question: str, store: Any, second: Any) -> list[str]:
     return translated + names.lookup(question, skip={a for a, ws in hits.items() if ws})
 
 
+def word_translations(asked: list[str], store: Any, second: Any) -> dict[str, list[str]]:
+    """Each English word's Arabic source words (as `translate` finds them), for checks that must match a
+    phrase of the question word by word ("who chairs the Business Council")."""
+    asked = [w for w in asked if script(w) == "latin"]
+    if second is None or not asked or not store.has_words("ar", MIN_WORDS):
+        return {}
+    found = store.nearest_words(second.encode(asked), PER_WORD, "ar")
+    return {a: [w for w, sim in ws if sim >= THRESHOLD] for a, ws in zip(asked, found, strict=False)}
+
+
 def unknown_names(question: str, store: Any, second: Any) -> list[str]:
     """Names in an English question that no source spells or translates ("Vladimir Putin", "Indian"): a
     run of capitalised words counts only when none of its words is known, so "the Golden Horde" (Golden

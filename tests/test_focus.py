@@ -416,6 +416,27 @@ def test_who_heads_something_the_sources_name_without_a_head(question, thing):
         assert not ev.picked and thing in ev.abstain_reason and thing in ev.abstain_reason_ar
 
 
+def test_who_heads_something_english_matched_through_its_translations():
+    texts = [
+        "إن مشاركة كازاخستان النشطة في مشاريع مثل مجلس الأعمال التابع لمنظمة شنغهاي للتعاون.",
+        "حدد رئيس كازاخستان قاسم جومارت توكاييف أهداف رئاسة كازاخستان.",
+    ]
+    words = {"business": ["الأعمال"], "council": ["مجلس", "المجلس"], "president": ["رئيس"], "kazakhstan": ["كازاخستان"]}
+    seen: list[list[str]] = []
+
+    def translator(asked: list[str]) -> dict[str, list[str]]:
+        seen.append(asked)
+        return {w: words[w] for w in asked if w in words}
+
+    question = "Who chairs the SCO Business Council?"
+    assert missing_head(question, texts, translator) == "the SCO Business Council"
+    assert seen[-1] == ["business", "council"]  # the acronym is not looked up
+    assert missing_head("Who is the head of Kazakhstan?", texts, translator) is None  # named with a head
+    assert missing_head("Who heads the World Bank?", texts, translator) is None  # not named: not judged here
+    ev = choose_evidence(question, _retrieved(texts), translator=translator)
+    assert not ev.picked and "SCO Business Council" in ev.abstain_reason
+
+
 def test_a_byline_opens_with_by_an_ordinary_by_is_no_author():
     author = asked_attribute("Who wrote this article?")
     assert mentions(author, "By Zaman Bajwa, executive director of a think tank.")

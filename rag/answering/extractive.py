@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from rag.answering.focus import (
     YEAR,
+    Translator,
     asked_attribute,
     asks_about_the_text,
     asks_for_country,
@@ -313,7 +314,7 @@ def _regions_first(retrieved: list[Retrieved]) -> list[Retrieved]:
     return [retrieved[i], *retrieved[:i], *retrieved[i + 1 :]]
 
 
-def _never_mentioned(question: str, texts: list[str]) -> tuple[str, str] | None:
+def _never_mentioned(question: str, texts: list[str], translator: Translator | None) -> tuple[str, str] | None:
     """Why the passages cannot answer (English, Arabic): a country or year, a speaker, or the head of something
     the question names that they never mention."""
     absent = missing_names(question, texts)
@@ -325,7 +326,7 @@ def _never_mentioned(question: str, texts: list[str]) -> tuple[str, str] | None:
     speaker = missing_speaker(question, texts)
     if speaker:
         return f"the passages found never mention {speaker}", f"لا تذكر المقاطع التي وُجدت {speaker}"
-    head = missing_head(question, texts)
+    head = missing_head(question, texts, translator)
     if head:
         return f"the passages found never say who heads {head}", f"لا تذكر المقاطع التي وُجدت من يرأس {head}"
     return None
@@ -337,13 +338,14 @@ def choose_evidence(
     *,
     scorer: Scorer | None = None,
     naming_first: bool = False,
+    translator: Translator | None = None,
 ) -> Evidence:
     """Pick the sentence to quote; for typed questions the first one that holds a value. With
     `naming_first` (a second look, after the best sentences named nothing the question names), sentences
     naming the question's countries and years go first."""
     if not retrieved:
         return Evidence([], abstain_reason="nothing relevant was found in the sources")
-    why = _never_mentioned(question, [r.chunk.text for r in retrieved])
+    why = _never_mentioned(question, [r.chunk.text for r in retrieved], translator)
     if why:
         return Evidence([], abstain_reason=why[0], abstain_reason_ar=why[1], unnamed=True)
     if naming_first:

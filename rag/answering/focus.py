@@ -467,12 +467,23 @@ _HEAD_ASKED = re.compile(
     r" (?P<en>.+?)[?.]*$"
     r"|من (?:يراس|يقود|يدير|يتراس|تراس|قاد|هو رييس|هي رييسه|هو مدير|هو قايد) (?P<ar>.+?)[؟?.]*$"
 )
+Translator = Callable[[list[str]], dict[str, list[str]]]  # English words -> their Arabic source words
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+
+
+def shown_word(question: str, word: str) -> str:
+    """A normalised (lower-case) word as the question writes it ("sco" -> "SCO")."""
+    m = re.search(rf"\b{re.escape(word)}\b", question, re.IGNORECASE)
+    return m.group(0) if m else word
+
+
 _HEAD_SAID = re.compile(r"رييس|رياس|يراس|تراس|قايد|يقود|مدير|يدير|زعيم|\b(?:head|lead|chair|director|president)")
 
 
-def missing_head(question: str, texts: list[str]) -> str | None:
+def missing_head(question: str, texts: list[str], translator: Translator | None = None) -> str | None:
     """For "who heads X", X (as the question names it) when no text names X's first words with a head of
-    something; None when one does, or when X cannot be matched in the texts' script."""
+    something; None when one does, or when X cannot be matched in the texts. An English X is matched in Arabic
+    texts through `translator` (each word's Arabic source words): "Business Council" -> "الأعمال", "مجلس"."""
     asked = normalize(question)
     m = _HEAD_ASKED.search(asked)
     if not m:
@@ -480,11 +491,18 @@ def missing_head(question: str, texts: list[str]) -> str | None:
     group = "ar" if m.group("ar") else "en"
     thing = m.group(group).strip()
     shown = _as_asked(question, asked, m.start(group), m.end(group))
-    keys = [w.removeprefix("ال") for w in re.findall(r"[^\W\d_]{3,}", thing) if w not in STOPWORDS][:2]
+    words = [w for w in re.findall(r"[^\W\d_]{3,}", thing) if w not in STOPWORDS]
     hays = [normalize(t) for t in texts]
-    if not keys or not any(all(k in t for k in keys) for t in hays):
-        return None  # the thing itself is not found in this script: not judged here
-    return None if any(_HEAD_SAID.search(t) and all(k in t for k in keys) for t in hays) else shown
+    keys: list[list[str]] = [[w.removeprefix("ال")] for w in words][:2]  # each key: any of its spellings
+    found = bool(keys) and any(all(any(k in t for k in ks) for ks in keys) for t in hays)
+    if not found and translator is not None and group == "en":
+        names = translator([w for w in words if not _ACRONYM.fullmatch(shown_word(question, w))])
+        keys = [[normalize(a).removeprefix("ال") for a in names.get(w, [])] for w in words if w in names][:2]
+        keys = keys if keys and all(keys) else []
+    if not keys or not any(all(any(k in t for k in ks) for ks in keys) for t in hays):
+        return None  # the thing itself is not found: not judged here
+    named = [t for t in hays if all(any(k in t for k in ks) for ks in keys)]
+    return None if any(_HEAD_SAID.search(t) for t in named) else shown
 
 
 # "Which think tank", "which UN agency", "what organisation does X run", "ما المركز المالي": the answer names an

@@ -86,9 +86,9 @@ def test_cli_ingest_twice_then_eval_gates(tmp_path):
     again = _rag("ingest", "-q")
     assert "0 chunks added" in again.stdout
     out = tmp_path / "eval"
-    # Regression gates a little under the measured level (all twelve sets, 558 questions, 2026-11-27):
-    # verbatim 1.0, AR recall 0.96, EN recall 0.90, precision 0.90, abstain recall 0.91, false
-    # abstentions 0.003. Raise them as quality improves.
+    # Regression gates a little under the measured level (all thirteen sets, 600 questions, 2026-11-27):
+    # verbatim 1.0, AR recall 0.96, EN recall 0.88, precision 0.88, abstain recall 0.90, false
+    # abstentions 0.002. Raise them as quality improves.
     gates = [
         "citation_verbatim=1.0",
         "ar.citation_recall=0.92",
@@ -97,7 +97,7 @@ def test_cli_ingest_twice_then_eval_gates(tmp_path):
         "abstain_recall=0.86",
         "false_abstain_rate=0.03",
     ]
-    sets = ["eval/dev.jsonl", *(f"eval/heldout{n}.jsonl" for n in ("", *map(str, range(2, 12))))]
+    sets = ["eval/dev.jsonl", *(f"eval/heldout{n}.jsonl" for n in ("", *map(str, range(2, 13))))]
     args = ["eval", *sets, "--out", str(out)]
     for g in gates:
         args += ["--fail-under", g]
@@ -109,15 +109,15 @@ def test_cli_ingest_twice_then_eval_gates(tmp_path):
 def test_a_second_document_in_english_with_its_own_questions(tmp_path):
     # Users add their own documents: an English one (facts invented) beside the Arabic article. Its questions
     # come in both languages, and the article's own sets must hold up with it in the store.
-    # Measured 2026-11-27 (all thirteen sets, 583 questions): verbatim 1.0, AR recall 0.96, EN 0.90, precision
-    # 0.87, abstained 0.85, false abstentions 0.002; the English set alone AR 0.75 / EN 1.00, abstained 0.38.
+    # Measured 2026-11-27 (all fourteen sets, 625 questions): verbatim 1.0, AR recall 0.96, EN 0.89, precision
+    # 0.86, abstained 0.84, false abstentions 0.002; the English set alone AR 0.75 / EN 1.00, abstained 0.38.
     assert _rag("ingest", "-q").returncode == 0
     added = _rag("ingest", "-q", "eval/docs/aral_restoration.md")
     assert added.returncode == 0, added.stderr
     sets = [
         "eval/aral.jsonl",
         "eval/dev.jsonl",
-        *(f"eval/heldout{n}.jsonl" for n in ("", *map(str, range(2, 12)))),
+        *(f"eval/heldout{n}.jsonl" for n in ("", *map(str, range(2, 13)))),
     ]
     gates = [
         "citation_verbatim=1.0",

@@ -265,7 +265,7 @@ def _country_first(question: str, retrieved: list[Retrieved]) -> list[Retrieved]
 
 
 _SEVERAL_ORGS = re.compile(r"\b(?:institutions|bodies|organi[sz]ations|agencies|banks|councils)\b", re.I)
-_LOOK = 5  # sentences searched for an organisation or region: nearly every sentence names one, so only the best
+_LOOK = 5  # sentences searched for an organisation or region: many sentences name one, so only the best few
 
 
 def _organisation_first(question: str, retrieved: list[Retrieved]) -> tuple[list[Retrieved], str | None]:

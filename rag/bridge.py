@@ -128,6 +128,14 @@ def word_translations(asked: list[str], store: Any, second: Any) -> dict[str, li
     return {a: [w for w, sim in ws if sim >= THRESHOLD] for a, ws in zip(asked, found, strict=False)}
 
 
+def spelled_names(question: str, store: Any) -> list[str]:
+    """Source words spelling the names of an English question ("Zaman Bajwa" -> "زمان", "باجوا")."""
+    if not store.has_words("ar", MIN_WORDS):
+        return []
+    names = store.per_generation("skeletons:ar", lambda: SkeletonIndex(store.vocabulary("ar")))
+    return names.lookup(question)
+
+
 def unknown_names(question: str, store: Any, second: Any) -> list[str]:
     """Names in an English question that no source spells or translates ("Vladimir Putin", "Indian"): a
     run of capitalised words counts only when none of its words is known, so "the Golden Horde" (Golden

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from rag.answering import check_backend
 from rag.answering.extractive import Evidence, abstain_text, choose_evidence, render
 from rag.answering.focus import asks_for_gist, is_lead_candidate
-from rag.bridge import unknown_names, word_translations
+from rag.bridge import spelled_names, unknown_names, word_translations
 from rag.citations import check_answer, locate
 from rag.errors import InputError
 from rag.schema import Answer, Chunk, Citation, Retrieved
@@ -231,11 +231,15 @@ def evidence(question: str, retrieved: list[Retrieved], pipe: Pipeline) -> Evide
             abstain_reason_ar="لا تذكر المصادر " + "، ".join(unknown),
             unnamed=True,
         )
-    translator = partial(word_translations, store=pipe.store, second=pipe.second)
-    ev = choose_evidence(question, retrieved, scorer=pipe.similarity, translator=translator)
+    helpers: dict[str, Any] = {
+        "scorer": pipe.similarity,
+        "translator": partial(word_translations, store=pipe.store, second=pipe.second),
+        "speller": partial(spelled_names, store=pipe.store),
+    }
+    ev = choose_evidence(question, retrieved, **helpers)
     if ev.unnamed:
         more = retrieved + pipe.rest_of_documents(retrieved)
-        ev = choose_evidence(question, more, scorer=pipe.similarity, naming_first=True, translator=translator)
+        ev = choose_evidence(question, more, naming_first=True, **helpers)
     return ev
 
 

@@ -27,6 +27,7 @@ from rag.answering.focus import (
     missing_names,
     missing_speaker,
     months_in,
+    names_topic_organisation,
     organisation_kinds,
     organisation_names,
     organisations_in,
@@ -268,7 +269,9 @@ _SEVERAL_ORGS = re.compile(r"\b(?:institutions|bodies|organi[sz]ations|agencies|
 _LOOK = 5  # sentences searched for an organisation or region: many sentences name one, so only the best few
 
 
-def _organisation_first(question: str, retrieved: list[Retrieved]) -> tuple[list[Retrieved], str | None]:
+def _organisation_first(
+    question: str, retrieved: list[Retrieved], spelled: list[str]
+) -> tuple[list[Retrieved], str | None]:
     """For "which think tank / which UN agency" questions, the first of the best five sentences naming an
     organisation other than the one the passages are about goes first, with that organisation's name as the
     short answer; for "which two institutions", the sentence naming the most, with their names."""
@@ -283,11 +286,14 @@ def _organisation_first(question: str, retrieved: list[Retrieved]) -> tuple[list
         i = next(i for i, names in enumerate(written) if best in names)
         return [retrieved[i], *retrieved[:i], *retrieved[i + 1 :]], best
     of_kind = organisation_kinds(question)  # "which bank": a bank, not the centre a sentence names
+    other = names_topic_organisation(question, topic)  # "which SCO institution": not the SCO itself
 
     def wanted(key: str) -> bool:
-        return key not in topic and of_kind(key)
+        return of_kind(key) and not (other and key in topic)
 
-    counts = [sum(map(wanted, n)) for n in named[:_LOOK]]
+    # "What organisation does Zaman Bajwa run?": a sentence naming him, if any does.
+    about = [i for i, r in enumerate(retrieved[:_LOOK]) if any(n in r.chunk.text for n in spelled)]
+    counts = [sum(map(wanted, n)) if not about or i in about else 0 for i, n in enumerate(named[:_LOOK])]
     if not counts or max(counts) == 0:
         return retrieved, None
     several = _SEVERAL.search(normalize(question)) or _SEVERAL_ORGS.search(question)
@@ -339,6 +345,7 @@ def choose_evidence(
     scorer: Scorer | None = None,
     naming_first: bool = False,
     translator: Translator | None = None,
+    speller: Callable[[str], list[str]] | None = None,
 ) -> Evidence:
     """Pick the sentence to quote; for typed questions the first one that holds a value. With
     `naming_first` (a second look, after the best sentences named nothing the question names), sentences
@@ -368,7 +375,7 @@ def choose_evidence(
     if asks_for_country(question):
         retrieved = _country_first(question, retrieved)
     elif asks_for_organisation(question):
-        retrieved, short = _organisation_first(question, retrieved)
+        retrieved, short = _organisation_first(question, retrieved, speller(question) if speller else [])
     elif asks_where_country(question):
         retrieved = _regions_first(retrieved)
     kind = expected_type(question)

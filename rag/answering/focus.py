@@ -579,6 +579,18 @@ def organisation_kinds(question: str) -> Callable[[str], bool]:
     return lambda key: True
 
 
+def names_topic_organisation(question: str, topic: set[str]) -> bool:
+    """Whether the question itself names the organisation the passages are about, besides the kind it asks for
+    ("Which two SCO institutions", "ما البنك ... ضمن المنظمة"): then the answer is another one. An acronym
+    counts as naming it; "Which organisation does Kazakhstan chair?" does not, and may be answered by it."""
+    if re.search(r"\b[A-Z]{2,6}\b", question):
+        return True
+    q = normalize(question)
+    m = _ASKS_ORG.search(q.lower())
+    rest = q[: m.start()] + q[m.end() :] if m else q
+    return bool(organisations_in(rest) & topic) or bool(re.search(rf"{_AR_PRE}منظمه{_AR_END}", rest))
+
+
 def asks_for_organisation(question: str) -> bool:
     """Whether the question asks which organisation, body, centre, bank... ("which think tank", "ما المركز")."""
     return bool(_ASKS_ORG.search(normalize(question).lower()))

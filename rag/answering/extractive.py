@@ -228,10 +228,22 @@ def _move_first(first: list[Retrieved], retrieved: list[Retrieved]) -> list[Retr
     return first + [r for r in retrieved if id(r) not in chosen]
 
 
+def _common(named: list[set[str]]) -> set[str]:
+    """What at least half of the sentences name (countries, organisations): what the passages are about."""
+    return {c for c in set().union(*named) if sum(c in n for n in named) * 2 >= len(named)} if named else set()
+
+
 def _topic(retrieved: list[Retrieved]) -> set[str]:
     """Countries named in at least half of the best sentences: what the passages are about, not an answer."""
-    named = [countries_in(r.chunk.text) for r in retrieved[:8]]
-    return {c for c in set().union(*named) if sum(c in n for n in named) * 2 >= len(named)}
+    return _common([countries_in(r.chunk.text) for r in retrieved[:8]])
+
+
+def _pick(counts: list[int], several: bool) -> int | None:
+    """Of sentences counting what the question asks for: the one counting most (the earliest among equals)
+    when it asks for several, else the first counting any; None when none does."""
+    if not counts or max(counts) == 0:
+        return None
+    return counts.index(max(counts)) if several else next(i for i, c in enumerate(counts) if c)
 
 
 def _naming_first(question: str, retrieved: list[Retrieved], *, countries_too: bool = True) -> list[Retrieved]:
@@ -258,11 +270,8 @@ def _country_first(question: str, retrieved: list[Retrieved]) -> list[Retrieved]
     the most such countries (the earliest among equals)."""
     skip = _topic(retrieved) | countries_in(question)
     counts = [len(countries_in(r.chunk.text) - skip) for r in retrieved[:8]]
-    if not counts or max(counts) == 0:
-        return retrieved
-    several = _SEVERAL.search(normalize(question))
-    i = counts.index(max(counts)) if several else next(i for i, c in enumerate(counts) if c)
-    return [retrieved[i], *retrieved[:i], *retrieved[i + 1 :]]
+    i = _pick(counts, bool(_SEVERAL.search(normalize(question))))
+    return retrieved if i is None else _move_first([retrieved[i]], retrieved)
 
 
 _SEVERAL_ORGS = re.compile(r"\b(?:institutions|bodies|organi[sz]ations|agencies|banks|councils)\b", re.I)
@@ -276,7 +285,7 @@ def _organisation_first(
     organisation other than the one the passages are about goes first, with that organisation's name as the
     short answer; for "which two institutions", the sentence naming the most, with their names."""
     named = [organisations_in(r.chunk.text) for r in retrieved[:8]]
-    topic = {o for o in set().union(*named) if sum(o in n for n in named) * 2 >= len(named)} if named else set()
+    topic = _common(named)
     if asks_about_the_text(question):  # "What organisation is the article about?": the topic is the answer, as
         written = [[name for _, key, name in organisation_names(r.chunk.text) if key in topic] for r in retrieved[:8]]
         common = Counter(name for names in written for name in names)  # the passages most often write it, quoted
@@ -284,7 +293,7 @@ def _organisation_first(
             return retrieved, None
         best = common.most_common(1)[0][0]
         i = next(i for i, names in enumerate(written) if best in names)
-        return [retrieved[i], *retrieved[:i], *retrieved[i + 1 :]], best
+        return _move_first([retrieved[i]], retrieved), best
     of_kind = organisation_kinds(question)  # "which bank": a bank, not the centre a sentence names
     other = names_topic_organisation(question, topic)  # "which SCO institution": not the SCO itself
 
@@ -294,11 +303,11 @@ def _organisation_first(
     # "What organisation does Zaman Bajwa run?": a sentence naming him, if any does.
     about = [i for i, r in enumerate(retrieved[:_LOOK]) if any(n in r.chunk.text for n in spelled)]
     counts = [sum(map(wanted, n)) if not about or i in about else 0 for i, n in enumerate(named[:_LOOK])]
-    if not counts or max(counts) == 0:
+    several = bool(_SEVERAL.search(normalize(question)) or _SEVERAL_ORGS.search(question))
+    chosen = _pick(counts, several)
+    if chosen is None:
         return retrieved, None
-    several = _SEVERAL.search(normalize(question)) or _SEVERAL_ORGS.search(question)
-    i = counts.index(max(counts)) if several else next(i for i, c in enumerate(counts) if c)
-    text = retrieved[i].chunk.text
+    text = retrieved[chosen].chunk.text
     names = list(dict.fromkeys(name for _, key, name in organisation_names(text) if wanted(key)))
     # The names lead the answer when they are the answer: all of them for "which two", the one for "which", and
     # none when the sentence names several and a wrong one could lead (the quote still holds the answer).
@@ -307,17 +316,14 @@ def _organisation_first(
         short = ("، " if is_arabic_script(text) else ", ").join(names)
     elif len(names) == 1:
         short = names[0]
-    return [retrieved[i], *retrieved[:i], *retrieved[i + 1 :]], short or None
+    return _move_first([retrieved[chosen]], retrieved), short or None
 
 
 def _regions_first(retrieved: list[Retrieved]) -> list[Retrieved]:
     """For "where is Kazakhstan" questions, the one of the best five sentences naming the most continents and
     world regions goes first (the earliest among equals)."""
-    counts = [len(regions_in(r.chunk.text)) for r in retrieved[:_LOOK]]
-    if not counts or max(counts) == 0:
-        return retrieved
-    i = counts.index(max(counts))
-    return [retrieved[i], *retrieved[:i], *retrieved[i + 1 :]]
+    i = _pick([len(regions_in(r.chunk.text)) for r in retrieved[:_LOOK]], several=True)
+    return retrieved if i is None else _move_first([retrieved[i]], retrieved)
 
 
 def _never_mentioned(question: str, texts: list[str], translator: Translator | None) -> tuple[str, str] | None:

@@ -468,7 +468,7 @@ _HEAD_ASKED = re.compile(
     r"|من (?:يراس|يقود|يدير|يتراس|تراس|قاد|هو رييس|هي رييسه|هو مدير|هو قايد) (?P<ar>.+?)[؟?.]*$"
 )
 Translator = Callable[[list[str]], dict[str, list[str]]]  # English words -> their Arabic source words
-_ACRONYM = re.compile(r"[A-Z]{2,6}")
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 
 
 def shown_word(question: str, word: str) -> str:
@@ -493,15 +493,16 @@ def missing_head(question: str, texts: list[str], translator: Translator | None 
     shown = _as_asked(question, asked, m.start(group), m.end(group))
     words = [w for w in re.findall(r"[^\W\d_]{3,}", thing) if w not in STOPWORDS]
     hays = [normalize(t) for t in texts]
-    keys: list[list[str]] = [[w.removeprefix("ال")] for w in words][:2]  # each key: any of its spellings
-    found = bool(keys) and any(all(any(k in t for k in ks) for ks in keys) for t in hays)
-    if not found and translator is not None and group == "en":
+
+    def naming(keys: list[list[str]]) -> list[str]:  # the texts holding every key (any of its spellings)
+        return [t for t in hays if all(any(k in t for k in ks) for ks in keys)] if keys and all(keys) else []
+
+    named = naming([[w.removeprefix("ال")] for w in words][:2])
+    if not named and translator is not None and group == "en":
         names = translator([w for w in words if not _ACRONYM.fullmatch(shown_word(question, w))])
-        keys = [[normalize(a).removeprefix("ال") for a in names.get(w, [])] for w in words if w in names][:2]
-        keys = keys if keys and all(keys) else []
-    if not keys or not any(all(any(k in t for k in ks) for ks in keys) for t in hays):
+        named = naming([[normalize(a).removeprefix("ال") for a in names.get(w, [])] for w in words if w in names][:2])
+    if not named:
         return None  # the thing itself is not found: not judged here
-    named = [t for t in hays if all(any(k in t for k in ks) for ks in keys)]
     return None if any(_HEAD_SAID.search(t) for t in named) else shown
 
 
@@ -583,7 +584,7 @@ def names_topic_organisation(question: str, topic: set[str]) -> bool:
     """Whether the question itself names the organisation the passages are about, besides the kind it asks for
     ("Which two SCO institutions", "ما البنك ... ضمن المنظمة"): then the answer is another one. An acronym
     counts as naming it; "Which organisation does Kazakhstan chair?" does not, and may be answered by it."""
-    if re.search(r"\b[A-Z]{2,6}\b", question):
+    if _ACRONYM.search(question):
         return True
     q = normalize(question)
     m = _ASKS_ORG.search(q.lower())
@@ -596,15 +597,17 @@ def asks_for_organisation(question: str) -> bool:
     return bool(_ASKS_ORG.search(normalize(question).lower()))
 
 
+def _org_key(m: re.Match[str] | None) -> str | None:
+    """An Arabic organisation's key: its head noun and the consonants of the word after it (so "منظمة شنغهاي"
+    and "منظمة شانغهاي" are one); None for a kind with no name ("منظمة إقليمية")."""
+    if m is None or not (m.group(2).startswith("ال") or not m.group(2).endswith("يه")):
+        return None
+    return f"{m.group(1)} {re.sub('[اويء]', '', m.group(2))}"
+
+
 def organisations_in(text: str) -> set[str]:
-    """The organisations a sentence names, as keys: an Arabic head noun with the consonants of the word after
-    it (so "منظمة شنغهاي" and "منظمة شانغهاي" are one), or an English name."""
-    t = normalize(text)
-    found = {
-        f"{m.group(1)} {re.sub('[اويء]', '', m.group(2))}"
-        for m in _ORG_IN_AR.finditer(t)
-        if m.group(2).startswith("ال") or not m.group(2).endswith("يه")  # not "منظمة إقليمية": a kind, no name
-    }
+    """The organisations a sentence names, as keys: Arabic ones by `_org_key`, English ones by name."""
+    found = {key for m in _ORG_IN_AR.finditer(normalize(text)) if (key := _org_key(m))}
     return found | {m.group(0).strip().lower() for m in _ORG_IN_EN.finditer(text)}
 
 
@@ -623,9 +626,9 @@ def organisation_names(text: str) -> list[tuple[int, str, str]]:
     of `organisations_in`, so the topic can be told apart."""
     out = []
     for m in _ORG_WRITTEN.finditer(text):
-        head = _ORG_IN_AR.match(normalize(m.group(1)))  # the key of the head noun, not of a later one
-        if head and (head.group(2).startswith("ال") or not head.group(2).endswith("يه")):
-            out.append((m.start(1), f"{head.group(1)} {re.sub('[اويء]', '', head.group(2))}", m.group(1)))
+        key = _org_key(_ORG_IN_AR.match(normalize(m.group(1))))  # the key of the head noun, not of a later one
+        if key:
+            out.append((m.start(1), key, m.group(1)))
     for m in _ORG_IN_EN.finditer(text):
         out.append((m.start(), m.group(0).strip().lower(), m.group(0).strip()))
     return sorted(out)

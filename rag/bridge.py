@@ -94,6 +94,17 @@ def ensure_vocabulary(store: Any, second: Any) -> int:
     return added
 
 
+def _nearest(asked: list[str], store: Any, second: Any, other: str) -> dict[str, list[str]]:
+    """Each word's source words in the other script that translate it (USE cosine >= THRESHOLD)."""
+    found = store.nearest_words(second.encode(asked), PER_WORD, other)
+    return {a: [w for w, sim in ws if sim >= THRESHOLD] for a, ws in zip(asked, found, strict=False)}
+
+
+def _skeletons(store: Any) -> SkeletonIndex:
+    """The Arabic source words by consonant skeleton, built once per store generation."""
+    return store.per_generation("skeletons:ar", lambda: SkeletonIndex(store.vocabulary("ar")))
+
+
 def translate(question: str, store: Any, second: Any) -> list[str]:
     """Source words (in the other script) that translate the question's content words."""
     if second is None:
@@ -103,12 +114,11 @@ def translate(question: str, store: Any, second: Any) -> list[str]:
     asked = sorted(w for w in words(question) if script(w) == own)
     if not asked or not store.has_words(other, MIN_WORDS):  # e.g. Arabic questions, Arabic sources
         return []
-    found = store.nearest_words(second.encode(asked), PER_WORD, other)
-    hits = {a: [w for w, sim in ws if sim >= THRESHOLD] for a, ws in zip(asked, found, strict=False)}
+    hits = _nearest(asked, store, second, other)
     if own != "latin":
         return [w for ws in hits.values() for w in ws]
     # names the word vectors do not know: "Mukushev" -> "موكوشيف" (rag.translit)
-    names = store.per_generation("skeletons:ar", lambda: SkeletonIndex(store.vocabulary("ar")))
+    names = _skeletons(store)
     if question == question.lower():  # "who is murat mukushev": a long word spelling a source word is a name,
         for a in asked:  # and its spelling outweighs a loose vector match ("mukushev" ~ "شهاده")
             spelled = names.spellings(a) if len(latin_skeleton(a)[0]) > MIN_CONSONANTS else []
@@ -124,15 +134,14 @@ def word_translations(asked: list[str], store: Any, second: Any) -> dict[str, li
     asked = [w for w in asked if script(w) == "latin"]
     if second is None or not asked or not store.has_words("ar", MIN_WORDS):
         return {}
-    found = store.nearest_words(second.encode(asked), PER_WORD, "ar")
-    return {a: [w for w, sim in ws if sim >= THRESHOLD] for a, ws in zip(asked, found, strict=False)}
+    return _nearest(asked, store, second, "ar")
 
 
 def spelled_names(question: str, store: Any) -> list[str]:
     """Source words spelling the names of an English question ("Zaman Bajwa" -> "زمان", "باجوا")."""
     if not store.has_words("ar", MIN_WORDS):
         return []
-    names = store.per_generation("skeletons:ar", lambda: SkeletonIndex(store.vocabulary("ar")))
+    names = _skeletons(store)
     return names.lookup(question)
 
 
@@ -144,7 +153,7 @@ def unknown_names(question: str, store: Any, second: Any) -> list[str]:
     if second is None or not phrases or not store.has_words("ar", MIN_WORDS):
         return []
     latin = store.per_generation("words:latin", lambda: set(store.vocabulary("latin")))  # stored normalised
-    names = store.per_generation("skeletons:ar", lambda: SkeletonIndex(store.vocabulary("ar")))
+    names = _skeletons(store)
     flat = {w for p in phrases for w in p}
     known = {w for w in flat if normalize(w) in latin or names.spellings(w)}
     rest = sorted(flat - known)  # only these need the word vectors

@@ -22,6 +22,12 @@ class VocabStore:
         return dict(zip(words, self.second.encode(list(words)), strict=True))
 
 
+def _aligner() -> Reranker:
+    """A reranker over fake word and clause vectors."""
+    second = FakeSecond()
+    return Reranker(VocabStore(second), second)
+
+
 def _retrieved(texts: list[str]) -> list[Retrieved]:
     out = []
     for i, t in enumerate(texts):
@@ -31,14 +37,14 @@ def _retrieved(texts: list[str]) -> list[Retrieved]:
 
 
 def test_alignment_scores_whole_word_matches_highest():
-    aligner = Reranker(VocabStore(FakeSecond()), FakeSecond())
+    aligner = _aligner()
     scores = aligner.word_scores("ميثاق المنظمة", ["ألغى ميثاق المنظمة الترتيب", "تعاون اقتصادي واسع النطاق"])
     assert abs(scores[0] - 1.0) < 1e-5
     assert scores[1] < 0.5
 
 
 def test_rare_question_words_weigh_more_in_the_alignment():
-    aligner = Reranker(VocabStore(FakeSecond()), FakeSecond())
+    aligner = _aligner()
     texts = ["استقرار السياسة الخارجية لكازاخستان", "السياسة التي تتسم بالتوازن"]
     plain = aligner.word_scores("بم تتسم السياسة الخارجية لكازاخستان", texts)
     assert plain[0] > plain[1]  # three of four words against two of four
@@ -61,8 +67,7 @@ def test_rerank_moves_the_aligned_sentence_up_for_arabic_questions_only():
 
 
 def test_other_questions_rerank_by_their_closest_clause():
-    second = FakeSecond()
-    aligner = Reranker(VocabStore(second), second)
+    aligner = _aligner()
     texts = [
         "Long talk about many things, and some more of them",
         "First part here, what did the charter abolish",
@@ -108,8 +113,7 @@ def test_a_sentence_pointing_back_is_read_with_the_one_before_even_across_a_para
 
 
 def test_arabic_question_over_mixed_scripts_gets_clauses_for_all_and_alignment_for_arabic_sentences():
-    second = FakeSecond()
-    aligner = Reranker(VocabStore(second), second)
+    aligner = _aligner()
     texts = [
         "تعاون اقتصادي واسع النطاق",
         "The dam, 13 kilometres long, holds back the river",
@@ -127,8 +131,7 @@ def test_arabic_question_over_mixed_scripts_gets_clauses_for_all_and_alignment_f
 
 
 def test_candidates_of_the_document_holding_most_of_the_head_gain():
-    second = FakeSecond()
-    aligner = Reranker(VocabStore(second), second)
+    aligner = _aligner()
     texts = ["Tourism has begun to return as well", "first point", "second point", "third point"]
     candidates = _retrieved(texts)
     for i, r in enumerate(candidates):

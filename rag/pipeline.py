@@ -73,6 +73,12 @@ class Pipeline:
         rest = [c for s in sources for c in sorted(self.store.chunks_of(s), key=lambda c: c.start) if c.id not in seen]
         return [Retrieved(chunk=c, score=0.0) for c in rest]
 
+    def previous(self, retrieved: Retrieved) -> Retrieved | None:
+        """The sentence before a retrieved one in its document (across a paragraph break), if any."""
+        start = retrieved.chunk.start
+        before = [c for c in self.store.chunks_of(retrieved.chunk.source) if c.end <= start]
+        return Retrieved(chunk=max(before, key=lambda c: c.start), score=0.0) if before else None
+
     def lead(self, source: str) -> Retrieved | None:
         """The document's opening sentence, past its outlet, title and byline (cached per store generation)."""
 
@@ -235,6 +241,7 @@ def evidence(question: str, retrieved: list[Retrieved], pipe: Pipeline) -> Evide
         "scorer": pipe.similarity,
         "translator": partial(word_translations, store=pipe.store, second=pipe.second),
         "speller": partial(spelled_names, store=pipe.store),
+        "before": pipe.previous,
     }
     ev = choose_evidence(question, retrieved, **helpers)
     if ev.unnamed:

@@ -72,6 +72,11 @@ def test_end_to_end_on_the_real_article(isolated):
     assert "ميثاق" in translate("What did the SCO charter abolish?", pipe.store, pipe.second)
     res = answer("Which division does Kazakhstan's balancing strategy seek to avoid?", pipeline=pipe)
     assert "لتجنب الانقسام الجيوسياسي" in res.citations[0].quote
+    # "Why": the chosen sentence opens with "therefore", so the sentence before (the cause) is quoted first.
+    res = answer("Why might a fair deal on water security be hard to reach?", pipeline=pipe)
+    assert len(res.citations) == 2, res.text
+    assert res.citations[0].quote.startswith("وكانت مؤتمرات القمة السابقة")
+    assert res.citations[1].quote.startswith("ولذلك قد يكون من الصعب")
 
 
 def _rag(*args, env=None):
@@ -86,8 +91,8 @@ def test_cli_ingest_twice_then_eval_gates(tmp_path):
     again = _rag("ingest", "-q")
     assert "0 chunks added" in again.stdout
     out = tmp_path / "eval"
-    # Regression gates a little under the measured level (all thirteen sets, 600 questions, 2026-11-27):
-    # verbatim 1.0, AR recall 0.96, EN recall 0.88, precision 0.88, abstain recall 0.90, false
+    # Regression gates a little under the measured level (all fourteen sets, 649 questions, 2026-11-27):
+    # verbatim 1.0, AR recall 0.96, EN recall 0.89, precision 0.88, abstain recall 0.90, false
     # abstentions 0.002. Raise them as quality improves.
     gates = [
         "citation_verbatim=1.0",
@@ -97,7 +102,7 @@ def test_cli_ingest_twice_then_eval_gates(tmp_path):
         "abstain_recall=0.86",
         "false_abstain_rate=0.03",
     ]
-    sets = ["eval/dev.jsonl", *(f"eval/heldout{n}.jsonl" for n in ("", *map(str, range(2, 13))))]
+    sets = ["eval/dev.jsonl", *(f"eval/heldout{n}.jsonl" for n in ("", *map(str, range(2, 14))))]
     args = ["eval", *sets, "--out", str(out)]
     for g in gates:
         args += ["--fail-under", g]
@@ -109,7 +114,7 @@ def test_cli_ingest_twice_then_eval_gates(tmp_path):
 def test_a_second_document_in_english_with_its_own_questions(tmp_path):
     # Users add their own documents: an English one (facts invented) beside the Arabic article. Its questions
     # come in both languages, and the article's own sets must hold up with it in the store.
-    # Measured 2026-11-27 (all fourteen sets, 625 questions): verbatim 1.0, AR recall 0.96, EN 0.89, precision
+    # Measured 2026-11-27 (all fifteen sets, 674 questions): verbatim 1.0, AR recall 0.96, EN 0.89, precision
     # 0.86, abstained 0.84, false abstentions 0.002; the English set alone AR 0.75 / EN 1.00, abstained 0.38.
     assert _rag("ingest", "-q").returncode == 0
     added = _rag("ingest", "-q", "eval/docs/aral_restoration.md")
@@ -117,7 +122,7 @@ def test_a_second_document_in_english_with_its_own_questions(tmp_path):
     sets = [
         "eval/aral.jsonl",
         "eval/dev.jsonl",
-        *(f"eval/heldout{n}.jsonl" for n in ("", *map(str, range(2, 13)))),
+        *(f"eval/heldout{n}.jsonl" for n in ("", *map(str, range(2, 14)))),
     ]
     gates = [
         "citation_verbatim=1.0",

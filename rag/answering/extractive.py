@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rag.answering.antecedent import needs_antecedent
 from rag.answering.focus import (
     YEAR,
     Translator,
@@ -352,10 +353,12 @@ def choose_evidence(
     naming_first: bool = False,
     translator: Translator | None = None,
     speller: Callable[[str], list[str]] | None = None,
+    before: Callable[[Retrieved], Retrieved | None] | None = None,
 ) -> Evidence:
     """Pick the sentence to quote; for typed questions the first one that holds a value. With
     `naming_first` (a second look, after the best sentences named nothing the question names), sentences
-    naming the question's countries and years go first."""
+    naming the question's countries and years go first. `before` gives the sentence before a sentence: it is
+    quoted too when the chosen one leans on it (rag.answering.antecedent)."""
     if not retrieved:
         return Evidence([], abstain_reason="nothing relevant was found in the sources")
     why = _never_mentioned(question, [r.chunk.text for r in retrieved], translator)
@@ -394,7 +397,12 @@ def choose_evidence(
                 return Evidence([r], short=_best_value(question, r.chunk.text, values, scorer), expected_type=kind)
         what = _KINDS[kind][1]
         return Evidence([], expected_type=kind, abstain_reason=f"the closest passages contain no {what}")
-    return Evidence([retrieved[0]], short=short)  # one quote: a second one when two score close was measured and lost
+    best = retrieved[0]  # one quote: a second one when two score close was measured and lost
+    if short is None and before is not None and needs_antecedent(question, best.chunk.text, translator):
+        prior = before(best)
+        if prior is not None:
+            return Evidence([prior, best])
+    return Evidence([best], short=short)
 
 
 _TEXTS = {

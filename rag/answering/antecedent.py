@@ -1,0 +1,83 @@
+"""When the quoted sentence leans on the one before it, so that the sentence before must be quoted too.
+
+Two cases, both read off the words (no model):
+
+- A "why" question answered by a sentence that opens with a consequence ("ولذلك قد يكون من الصعب ...",
+  "Therefore ..."): the sentence says what follows, the one before says why.
+- A "which/what X" question answered by a sentence whose opening phrase refers back to X ("ويضمن هذا
+  الإطار النظري ..." for "which theory ..."): the sentence never names X, the one before does. The phrase
+  must hold the asked noun (same stem, or for English one of its Arabic translations), so "وتشمل هذه
+  المقترحات مبادرات مثل مشروع ..." still answers "which project" alone: it names the project itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.answering.focus import Translator
+from rag.text import STOPWORDS, normalize, tokens
+
+_WHY = re.compile(
+    r"\bwhy\b|\bhow come\b|\bfor what reason\b|\bwhat (?:could|would|might|can|will|does|did) (?:make|cause|lead)\b"
+    r"|لماذا|(?<![^\W\d_])لم(?= )|ما (?:هو |هي )?(?:سبب|اسباب)|ما الذي (?:يجعل|جعل|يودي|ادي)",
+    re.I,
+)
+# On the normalised sentence: "therefore", "so", "this (can) lead(s) to".
+_CONSEQUENCE = re.compile(
+    r"^(?:و?(?:لذلك|لهذا|لذا)|وبالتالي|ومن ثم|وعليه|وعلي هذا|(?:therefore|thus|hence|as a result|so)\b"
+    r"|و?هذا (?:(?:قد|يمكن ان|من شانه ان) )?(?:يودي|سيودي))",
+    re.I,
+)
+_AUX = r"is|are|was|were|does|do|did|will|would|can|could|should|has|have|had|happened|about|of|in|on|to|for|with"
+# "Which theory of international relations does ...", "what kind of platform ...": up to three words naming X
+# (up to "of", a verb or a preposition).
+_ASKED_EN = re.compile(
+    rf"^\W*(?:which|what|whose)\s+(?:(?:kind|type|sort)\s+of\s+)?((?:(?!(?:{_AUX})\b)[a-z-]+\s*){{1,3}})", re.I
+)
+# "على أي نموذج نظري", "ما الإطار النظري الذي": "أي" + any word, "ما (هو|هي)" + a definite noun; up to two.
+_ASKED_AR = re.compile(
+    r"^\W*(?:(?:علي|في|الي|من|عن|ب)\s+)?(?:اي\s+|ما\s+(?:هو\s+|هي\s+)?(?=ال))((?:(?!(?:الذي|التي|الذين|هو|هي)\s)\S+\s*){1,2})"
+)
+# A sentence opening (first or second word) with a demonstrative and the noun phrase after it.
+_POINTING = re.compile(r"^(?:\S+\s+)?(?:هذا|هذه|ذلك|تلك|هذان|هاتان|this|these|that|those)\s+(\S+)(?:\s+(\S+))?", re.I)
+_NOT_IN_PHRASE = frozenset(["الذي", "التي", "الذين", "في", "من", "علي", "الي", "عن", "مع", "هو", "هي"])
+
+
+def asks_why(question: str) -> bool:
+    """ "Why ...", "لماذا ...", "ما الذي يجعل ...": the question asks for a cause."""
+    return bool(_WHY.search(normalize(question)))
+
+
+def asked_noun_words(question: str) -> list[str]:
+    """The words naming what a "which/what X" question asks to identify ("theory", "international",
+    "relations"; "نموذج", "نظري"), or none."""
+    q = normalize(question)
+    m = _ASKED_EN.search(q) or _ASKED_AR.search(q)
+    if not m:
+        return []
+    return [w for w in m.group(1).split() if w not in STOPWORDS and len(w) > 2]
+
+
+def pointing_phrase(sentence: str) -> list[str]:
+    """The noun phrase a sentence opens by pointing back with ("هذا الإطار النظري" -> both words), or none."""
+    m = _POINTING.search(normalize(sentence))
+    if not m:
+        return []
+    first, second = m.group(1), m.group(2)
+    return [first] if not second or second in _NOT_IN_PHRASE else [first, second]
+
+
+def needs_antecedent(question: str, sentence: str, translator: Translator | None = None) -> bool:
+    """Whether `sentence`, chosen to answer `question`, must be quoted with the sentence before it."""
+    text = normalize(sentence)
+    if asks_why(question) and _CONSEQUENCE.search(text):
+        return True
+    phrase = set(tokens(" ".join(pointing_phrase(sentence))))
+    asked = asked_noun_words(question)
+    if not phrase or not asked:
+        return False
+    if re.search(r"[a-z]", " ".join(asked)) and not re.search(r"[a-z]", " ".join(phrase)):
+        if translator is None:  # English words, Arabic sentence: through the words' Arabic translations
+            return False
+        asked = [a for ws in translator(asked).values() for a in ws]
+    return bool(phrase & set(tokens(" ".join(asked))))

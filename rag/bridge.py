@@ -4,7 +4,9 @@ BM25 cannot match an English question against Arabic text. USE-multilingual, tra
 pairs, places a word near its translations, so every distinct word of the stored documents is
 embedded once (at ingestion) into a `vocab` collection, and an English question's content words are
 looked up there: "charter" finds "ميثاق", "avoid" finds "لتجنب"; names are matched by their consonants
-("Mukushev" finds "موكوشيف", rag.translit). Those source words, plus the
+("Mukushev" finds "موكوشيف", rag.translit). A word is embedded as the text spells it ("دائمة": its
+normalised form "دايمه" is far from "permanent") and, where normalising changes it, as normalised too
+(names: "الماتي" is nearer "Almaty" than "ألماتي"); it is found by the closer vector. Those source words, plus the
 question's numbers, become the BM25 query for questions in the other script (and vice versa for
 Arabic questions over English documents). Misses cost nothing: an unmatched word adds no term.
 """
@@ -15,12 +17,12 @@ import logging
 import re
 from typing import Any
 
-from rag.text import STOPWORDS, is_arabic_script, normalize
-from rag.translit import MIN_CONSONANTS, SkeletonIndex, latin_skeleton, name_phrases
+from rag.text import STOPWORDS, is_arabic_script, normalize, strip_marks
+from rag.translit import MIN_CONSONANTS, SkeletonIndex, latin_skeleton, name_phrases, name_words
 
 log = logging.getLogger(__name__)
 
-VOCAB_VERSION = "1"  # bump when words() changes: documents get their vocabulary again
+VOCAB_VERSION = "2"  # bump when spellings() changes: documents get their vocabulary again
 THRESHOLD = 0.6  # USE cosine for a word to count as a translation (dev set: 0.55-0.7 all help)
 PER_WORD = 2  # source words kept per question word
 MIN_WORDS = 50  # bridge only into a script the sources hold real text in (not a few acronyms)
@@ -64,19 +66,36 @@ def script(word: str) -> str:
     return "ar" if is_arabic_script(word) else "latin"
 
 
+def spellings(text: str) -> dict[str, str]:
+    """The distinct content words of a text (at least 3 letters, no stop words): each normalised word, the key
+    words are matched by, with the spelling the text first gives it, the one to embed. Word vectors need the
+    letters as written: "دائمة" is near "permanent" (USE cosine 0.84), its folded form "دايمه" is not (0.24)."""
+    out: dict[str, str] = {}
+    for raw in _WORD.findall(strip_marks(text)):
+        key = normalize(raw)
+        if key not in out and key not in STOPWORDS and key not in _FILLER:
+            out[key] = raw.casefold()
+    return out
+
+
 def words(text: str) -> set[str]:
     """The distinct content words of a text (normalised, at least 3 letters, no stop words)."""
-    return {w for w in _WORD.findall(normalize(text)) if w not in STOPWORDS and w not in _FILLER}
+    return set(spellings(text))
 
 
-def add_document_words(store: Any, doc_id: str, text: str, second: Any) -> int:
-    """Embed the document's words that the vocabulary lacks; mark the document done. Returns words added."""
-    new = store.missing_words(sorted(words(text)))
-    for i in range(0, len(new), 512):
-        part = new[i : i + 512]
-        store.add_words(part, second.encode(part), [script(w) for w in part])
+def add_document_words(store: Any, doc_id: str, text: str, second: Any, *, again: bool = False) -> int:
+    """Embed the document's words that the vocabulary lacks (all its words when `again`: vectors of an older
+    VOCAB_VERSION); mark the document done. Returns the number of words embedded."""
+    spelled = spellings(text)
+    todo = sorted(spelled) if again else store.missing_words(sorted(spelled))
+    for i in range(0, len(todo), 512):
+        part = todo[i : i + 512]
+        store.add_words(part, second.encode([spelled[w] for w in part]), [script(w) for w in part])
+        folded = [w for w in part if spelled[w] != w]
+        if folded:
+            store.add_words(folded, second.encode(folded), [script(w) for w in folded], folded=True)
     store.mark_vocabulary(doc_id, VOCAB_VERSION)
-    return len(new)
+    return len(todo)
 
 
 def ensure_vocabulary(store: Any, second: Any) -> int:
@@ -88,16 +107,18 @@ def ensure_vocabulary(store: Any, second: Any) -> int:
     for doc_id in todo:
         doc = store.document(doc_id)
         if doc is not None:
-            added += add_document_words(store, doc_id, doc.text, second)
+            added += add_document_words(store, doc_id, doc.text, second, again=True)
     if todo:
-        log.info("vocabulary: %d words added for %d document(s)", added, len(todo))
+        log.info("vocabulary: %d words embedded for %d document(s)", added, len(todo))
     return added
 
 
-def _nearest(asked: list[str], store: Any, second: Any, other: str) -> dict[str, list[str]]:
-    """Each word's source words in the other script that translate it (USE cosine >= THRESHOLD)."""
-    found = store.nearest_words(second.encode(asked), PER_WORD, other)
-    return {a: [w for w, sim in ws if sim >= THRESHOLD] for a, ws in zip(asked, found, strict=False)}
+def _nearest(asked: dict[str, str], store: Any, second: Any, other: str) -> dict[str, list[str]]:
+    """Each word's source words in the other script that translate it (USE cosine >= THRESHOLD); `asked` maps
+    each normalised word to its spelling (`spellings`)."""
+    keys = list(asked)
+    found = store.nearest_words(second.encode([asked[k] for k in keys]), PER_WORD, other)
+    return {a: [w for w, sim in ws if sim >= THRESHOLD] for a, ws in zip(keys, found, strict=False)}
 
 
 def _skeletons(store: Any) -> SkeletonIndex:
@@ -107,16 +128,21 @@ def _skeletons(store: Any) -> SkeletonIndex:
 
 def translate(question: str, store: Any, second: Any) -> list[str]:
     """Source words (in the other script) that translate the question's content words."""
+    return [w for ws in translate_grouped(question, store, second) for w in ws]
+
+
+def translate_grouped(question: str, store: Any, second: Any) -> list[list[str]]:
+    """`translate`, the source words grouped by the question word (or name) they translate."""
     if second is None:
         return []
     own = script(question)
     other = "latin" if own == "ar" else "ar"
-    asked = sorted(w for w in words(question) if script(w) == own)
+    asked = {w: s for w, s in sorted(spellings(question).items()) if script(w) == own}
     if not asked or not store.has_words(other, MIN_WORDS):  # e.g. Arabic questions, Arabic sources
         return []
     hits = _nearest(asked, store, second, other)
     if own != "latin":
-        return [w for ws in hits.values() for w in ws]
+        return [ws for ws in hits.values() if ws]
     # names the word vectors do not know: "Mukushev" -> "موكوشيف" (rag.translit)
     names = _skeletons(store)
     if question == question.lower():  # "who is murat mukushev": a long word spelling a source word is a name,
@@ -124,8 +150,9 @@ def translate(question: str, store: Any, second: Any) -> list[str]:
             spelled = names.spellings(a) if len(latin_skeleton(a)[0]) > MIN_CONSONANTS else []
             if spelled:
                 hits[a] = spelled
-    translated = [w for ws in hits.values() for w in ws]
-    return translated + names.lookup(question, skip={a for a, ws in hits.items() if ws})
+    skip = {a for a, ws in hits.items() if ws}
+    spelled_names = [names.spellings(n) for n in name_words(question) if normalize(n) not in skip]
+    return [ws for ws in [*hits.values(), *spelled_names] if ws]
 
 
 def word_translations(asked: list[str], store: Any, second: Any) -> dict[str, list[str]]:
@@ -134,7 +161,7 @@ def word_translations(asked: list[str], store: Any, second: Any) -> dict[str, li
     asked = [w for w in asked if script(w) == "latin"]
     if second is None or not asked or not store.has_words("ar", MIN_WORDS):
         return {}
-    return _nearest(asked, store, second, "ar")
+    return _nearest({w: w for w in asked}, store, second, "ar")
 
 
 def spelled_names(question: str, store: Any) -> list[str]:

@@ -15,7 +15,7 @@ import math
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -189,8 +189,14 @@ class BM25Index:
             df = self._df(sorted({t for ts in toks.values() for t in ts}))
         return {w: max((_idf(df[t], n_docs) for t in ts), default=_idf(0, n_docs)) for w, ts in toks.items()}
 
-    def search(self, query: str, k: int, *, only: set[str] | None = None) -> list[tuple[str, float]]:
+    def search(
+        self, query: str, k: int, *, only: set[str] | None = None, synonyms: Sequence[Sequence[str]] = ()
+    ) -> list[tuple[str, float]]:
         """Top-k chunk ids with their BM25 scores (higher is better); `only` restricts the query terms.
+
+        `synonyms` groups words that stand for one word of the question (its translations, rag.bridge): a chunk
+        scores the best of each group once, so one holding two translations of "chairmanship" ("رئاسة", "رئيس")
+        does not count as matching two words of the question.
 
         Scoring runs inside SQLite over the postings of the query's terms only. In a large store, terms
         found in more than MAX_POSTINGS chunks (and over 5% of them) are skipped: they add little to
@@ -208,13 +214,20 @@ class BM25Index:
             if not kept:
                 rarest = min(df, key=lambda t: df[t])
                 kept = {rarest: df[rarest]}
-            idf = [(t, _idf(n, n_docs)) for t, n in kept.items()]
-            values = ", ".join("(?, ?)" for _ in idf)
+            group = {t: i for i, t in enumerate(kept)}  # each term its own group, unless a synonym group claims it
+            for i, words in enumerate(synonyms, start=len(kept)):
+                for t in tokens(" ".join(words)):
+                    if t in kept and group[t] < len(kept):
+                        group[t] = i
+            idf = [(t, _idf(n, n_docs), group[t]) for t, n in kept.items()]
+            values = ", ".join("(?, ?, ?)" for _ in idf)
             rows = self._db.execute(
-                f"WITH q(term, idf) AS (VALUES {values}) "
-                "SELECT c.id, SUM(q.idf * p.tf * (? + 1) / (p.tf + ? * (1 - ? + ? * c.length / ?))) AS s "
-                "FROM q JOIN posting p ON p.term = q.term JOIN chunk c ON c.rowid = p.rowid "
-                "GROUP BY p.rowid ORDER BY s DESC, c.id LIMIT ?",
-                [x for pair in idf for x in pair] + [self.k1, self.k1, self.b, self.b, total / n_docs or 1.0, k],
+                f"WITH q(term, idf, grp) AS (VALUES {values}), "
+                "s AS (SELECT p.rowid AS rowid, "
+                "MAX(q.idf * p.tf * (? + 1) / (p.tf + ? * (1 - ? + ? * c.length / ?))) AS v "
+                "FROM q JOIN posting p ON p.term = q.term JOIN chunk c ON c.rowid = p.rowid GROUP BY p.rowid, q.grp) "
+                "SELECT c.id, SUM(s.v) AS score FROM s JOIN chunk c ON c.rowid = s.rowid "
+                "GROUP BY s.rowid ORDER BY score DESC, c.id LIMIT ?",
+                [x for row in idf for x in row] + [self.k1, self.k1, self.b, self.b, total / n_docs or 1.0, k],
             ).fetchall()
         return [(cid, float(score)) for cid, score in rows if score > 0]

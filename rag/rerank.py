@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from rag.bridge import words
+from rag.bridge import spellings, words
 from rag.chunking import SENTENCE_END
 from rag.schema import Chunk, Retrieved
 from rag.text import expand_query, is_arabic_script, normalize
@@ -85,12 +85,13 @@ class Reranker:
     def word_scores(self, question: str, sentences: Sequence[str], idf: Idf | None = None) -> list[float]:
         """For each sentence, the mean over the question's words of their best match in it, weighted by each
         word's idf when `idf` is given (a rare word like "تتسم" says more than the topic's "كازاخستان")."""
-        asked = sorted(words(question))
+        spelled = spellings(question)
+        asked = sorted(spelled)
         per_sentence = [sorted(words(s)) for s in sentences]
         known = self._cached(self._words, [w for ws in per_sentence for w in ws], self.store.word_vectors)
         if not asked or not known:
             return [0.0] * len(sentences)
-        q = self.second.encode(asked)
+        q = self.second.encode([spelled[w] for w in asked])
         rarity = idf(asked) if idf is not None else {}
         weights = np.array([rarity.get(w, 1.0) for w in asked])
         weights = weights / weights.sum()

@@ -14,7 +14,7 @@ from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from rag.bridge import translate
+from rag.bridge import translate_grouped
 from rag.lexical import BM25Index, index_path
 from rag.rerank import DEPTH, Reranker, rerank
 from rag.schema import Chunk, Retrieved
@@ -94,11 +94,12 @@ class HybridRetriever(BaseRetriever):
         t2 = time.perf_counter()
         # BM25 uses the question's own words where sources in its language exist, plus source words that
         # translate them (rag.bridge); against Arabic sources only, an English question keeps its numbers.
-        bridged = translate(asked, self.store, self.second)  # the words as asked: expansions are generic
+        groups = translate_grouped(asked, self.store, self.second)  # the words as asked: expansions are generic
+        bridged = [w for ws in groups for w in ws]
         terms = [*bridged, *_DIGITS.findall(query)]
         if arabic or self.store.has_language("en"):
             terms.insert(0, query)
-        lexical = index.search(" ".join(terms), self.candidates)
+        lexical = index.search(" ".join(terms), self.candidates, synonyms=groups)
         t3 = time.perf_counter()
 
         fused: dict[str, float] = {}

@@ -83,8 +83,8 @@ def _client(settings: Settings) -> Any:
     return _CLIENTS[key]
 
 
-def _word_id(word: str) -> str:
-    return hashlib.sha1(word.encode()).hexdigest()[:20]
+def _word_id(word: str, folded: bool = False) -> str:
+    return hashlib.sha1(word.encode()).hexdigest()[:20] + (":folded" if folded else "")
 
 
 def _read_only(path: Path, why: str) -> str:
@@ -242,10 +242,14 @@ class Store:
             have.update(self.vocab.get(ids=part, include=[])["ids"])
         return [w for w in words if _word_id(w) not in have]
 
-    def add_words(self, words: Sequence[str], vectors: np.ndarray, scripts: Sequence[str]) -> None:
-        """Add words with their vectors (upsert: safe to repeat)."""
+    def add_words(
+        self, words: Sequence[str], vectors: np.ndarray, scripts: Sequence[str], *, folded: bool = False
+    ) -> None:
+        """Add words with their vectors (upsert: safe to repeat). A word has its written spelling's vector and,
+        where normalising changes it, a second (`folded`) one of the normalised form; `nearest_words` finds
+        the word by the closer of the two, `word_vectors` returns the first."""
         self.vocab.upsert(
-            ids=[_word_id(w) for w in words],
+            ids=[_word_id(w, folded) for w in words],
             documents=list(words),
             metadatas=[{"script": s} for s in scripts],
             embeddings=vectors,
@@ -293,19 +297,23 @@ class Store:
             res = self.vocab.get(where={"script": script}, include=["documents"], limit=_PAGE, offset=len(out))
             out.extend(w or "" for w in res["documents"] or [])
             if len(res["ids"]) < _PAGE:
-                return out
+                return list(dict.fromkeys(out))  # a word with a folded vector is listed once
 
     def nearest_words(self, vectors: np.ndarray, k: int, script: str) -> list[list[tuple[str, float]]]:
-        """For each vector, the k nearest vocabulary words of one script, with cosine similarity."""
+        """For each vector, the k nearest vocabulary words of one script, with cosine similarity (a word with two
+        vectors counts once, by the closer)."""
         if not self.has_words(script):
             return []
         res = self.vocab.query(
-            query_embeddings=vectors, n_results=k, where={"script": script}, include=["documents", "distances"]
+            query_embeddings=vectors, n_results=2 * k, where={"script": script}, include=["documents", "distances"]
         )
-        return [
-            [(w or "", 1.0 - float(d)) for w, d in zip(ws or [], ds or [], strict=False)]
-            for ws, ds in zip(res["documents"] or [], res["distances"] or [], strict=False)
-        ]
+        out = []
+        for ws, ds in zip(res["documents"] or [], res["distances"] or [], strict=False):
+            best: dict[str, float] = {}
+            for w, d in zip(ws or [], ds or [], strict=False):
+                best.setdefault(w or "", 1.0 - float(d))  # results come closest first
+            out.append(list(best.items())[:k])
+        return out
 
     def mark_vocabulary(self, doc_id: str, version: str) -> None:
         """Record that a document's words are in the vocabulary."""

@@ -147,11 +147,15 @@ STOPWORDS = frozenset(
 )
 
 
+def strip_marks(text: str) -> str:
+    """NFKC, without Arabic diacritics and tatweel: the letters as written ("دائمة" keeps its hamza and ta
+    marbuta, which word vectors need; `normalize` folds them)."""
+    return _HARAKAT.sub("", unicodedata.normalize("NFKC", text))
+
+
 def normalize_arabic(text: str) -> str:
     """Fold Arabic spelling variants so that equal words compare equal (for matching only)."""
-    text = unicodedata.normalize("NFKC", text)
-    text = _HARAKAT.sub("", text)
-    return text.translate(_ALEF).translate(_EASTERN_DIGITS)
+    return strip_marks(text).translate(_ALEF).translate(_EASTERN_DIGITS)
 
 
 def normalize(text: str) -> str:

@@ -1,6 +1,7 @@
 """The cross-lingual lexical bridge: question words mapped onto the words the sources use."""
 
 import hashlib
+import re
 
 import numpy as np
 
@@ -8,20 +9,31 @@ from rag import bridge
 from rag.ingest import ingest
 from rag.pipeline import Pipeline, answer
 from rag.store import Store
+from rag.text import normalize
 from tests.conftest import FakeEmbeddings
 
 PAIRS = {"charter": "ميثاق", "abolish": "الغي"}  # normalised forms, as the vocabulary stores them
 
 
+def _word_vector(word: str) -> np.ndarray:
+    key = PAIRS.get(word, word)
+    return np.random.default_rng(int(hashlib.md5(key.encode()).hexdigest()[:8], 16)).standard_normal(32)
+
+
 class FakeSecond:
-    """Word vectors where a word and its listed translation coincide; everything else is random."""
+    """Word vectors where a word and its listed translation coincide; everything else is random, and a text's
+    vector is the mean of its words'. Spelling variants coincide too ("ألغى", "الغي"): the real model only
+    comes close (tests/test_real.py)."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
 
     def encode(self, texts):
+        self.seen.extend(texts)
         out = []
         for t in texts:
-            key = PAIRS.get(t.lower(), t)
-            seed = int(hashlib.md5(key.encode()).hexdigest()[:8], 16)
-            out.append(np.random.default_rng(seed).standard_normal(32))
+            words = re.findall(r"[^\W\d_]+", normalize(t)) or [normalize(t)]
+            out.append(np.mean([_word_vector(w) for w in words], axis=0))
         v = np.asarray(out, dtype=np.float32)
         return v / np.linalg.norm(v, axis=1, keepdims=True)
 
@@ -30,12 +42,22 @@ def test_words_are_normalised_content_words():
     assert bridge.words("ألغى ميثاق منظمة في 2024 the SCO charter") == {"الغي", "ميثاق", "منظمه", "sco", "charter"}
 
 
+def test_spellings_keep_the_letters_as_written_for_the_word_vectors():
+    got = bridge.spellings("ألغى الميثاقُ منظمةً، وألغى The Charter")
+    assert got == {"الغي": "ألغى", "الميثاق": "الميثاق", "منظمه": "منظمة", "والغي": "وألغى", "charter": "charter"}
+
+
 def test_ingest_builds_the_vocabulary_once_and_translation_finds_source_words(isolated):
     second = FakeSecond()
     first = ingest(None, isolated, embeddings=FakeEmbeddings(), second=second)
     store = Store(isolated)
     size = store.vocab.count()
-    assert size > 400 and first.added > 30 and store.document_meta_of("000_c19c94f8a9a8e670.txt")["vocab"] == "1"
+    assert size > 400 and first.added > 30
+    assert store.document_meta_of("000_c19c94f8a9a8e670.txt")["vocab"] == bridge.VOCAB_VERSION
+    # each word embedded as written, and (where it differs) as normalised; found once either way
+    assert "ألغى" in second.seen and "الغي" in second.seen and "ألغي" not in second.seen
+    assert [w for w, _ in store.nearest_words(second.encode(["الغي"]), 2, "ar")[0]].count("الغي") == 1
+    assert len(store.vocabulary("ar")) == len(set(store.vocabulary("ar"))) < size
     again = ingest(None, isolated, embeddings=FakeEmbeddings(), second=second)
     assert again.added == 0 and store.vocab.count() == size
     assert bridge.translate("What did the SCO charter abolish?", store, second) == ["الغي", "ميثاق"]

@@ -25,6 +25,17 @@ def test_scores_are_okapi_bm25_and_only_positive_hits():
     assert [cid for cid, _ in index.search("شنغهاي", 10)] == ["a"] and len(index) == 2
 
 
+def test_synonyms_of_one_question_word_count_once_per_chunk():
+    # "chairmanship" bridges to both "رئاسة" and "رئيس": a sentence holding both is not twice as relevant
+    index = BM25Index()
+    index.add([("a", "d", "رئيس رئاسة"), ("b", "d", "رئاسة اتفاقيات"), ("c", "d", "تعاون"), ("d", "d", "أمن")])
+    query = "رئاسة رئيس اتفاقيات"
+    plain = dict(index.search(query, 10))
+    assert plain["a"] >= plain["b"]  # every term counts: a holds two of them
+    grouped = index.search(query, 10, synonyms=[["رئاسة", "رئيس"], ["اتفاقيات"]])
+    assert [cid for cid, _ in grouped] == ["b", "a"]  # b holds both question words, a one of them twice
+
+
 def test_idf_is_highest_for_rare_and_unseen_words():
     index = BM25Index()
     index.add([("a", "d", "السياسة تتسم بالتوازن"), ("b", "d", "السياسة"), ("c", "d", "السياسة الخارجية")])

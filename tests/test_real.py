@@ -70,6 +70,8 @@ def test_end_to_end_on_the_real_article(isolated):
     from rag.bridge import translate
 
     assert "ميثاق" in translate("What did the SCO charter abolish?", pipe.store, pipe.second)
+    # words embedded as written: "دائمة" (0.84 to "permanent"), not only its normalised form "دايمه" (0.24)
+    assert "دايمه" in translate("Is the presidency permanent?", pipe.store, pipe.second)
     res = answer("Which division does Kazakhstan's balancing strategy seek to avoid?", pipeline=pipe)
     assert "لتجنب الانقسام الجيوسياسي" in res.citations[0].quote
     # "Why": the chosen sentence opens with "therefore", so the sentence before (the cause) is quoted first.
@@ -91,8 +93,8 @@ def test_cli_ingest_twice_then_eval_gates(tmp_path):
     again = _rag("ingest", "-q")
     assert "0 chunks added" in again.stdout
     out = tmp_path / "eval"
-    # Regression gates a little under the measured level (all fourteen sets, 649 questions, 2026-11-27):
-    # verbatim 1.0, AR recall 0.96, EN recall 0.89, precision 0.88, abstain recall 0.90, false
+    # Regression gates a little under the measured level (all fifteen sets, 695 questions, 2026-11-27):
+    # verbatim 1.0, AR recall 0.97, EN recall 0.88, precision 0.88, abstain recall 0.91, false
     # abstentions 0.002. Raise them as quality improves.
     gates = [
         "citation_verbatim=1.0",
@@ -102,7 +104,7 @@ def test_cli_ingest_twice_then_eval_gates(tmp_path):
         "abstain_recall=0.86",
         "false_abstain_rate=0.03",
     ]
-    sets = ["eval/dev.jsonl", *(f"eval/heldout{n}.jsonl" for n in ("", *map(str, range(2, 14))))]
+    sets = ["eval/dev.jsonl", *(f"eval/heldout{n}.jsonl" for n in ("", *map(str, range(2, 15))))]
     args = ["eval", *sets, "--out", str(out)]
     for g in gates:
         args += ["--fail-under", g]
@@ -114,15 +116,15 @@ def test_cli_ingest_twice_then_eval_gates(tmp_path):
 def test_a_second_document_in_english_with_its_own_questions(tmp_path):
     # Users add their own documents: an English one (facts invented) beside the Arabic article. Its questions
     # come in both languages, and the article's own sets must hold up with it in the store.
-    # Measured 2026-11-27 (all fifteen sets, 674 questions): verbatim 1.0, AR recall 0.96, EN 0.89, precision
-    # 0.86, abstained 0.84, false abstentions 0.002; the English set alone AR 0.75 / EN 1.00, abstained 0.38.
+    # Measured 2026-11-27 (all sixteen sets, 720 questions): verbatim 1.0, AR recall 0.96, EN 0.89, precision
+    # 0.86, abstained 0.86, false abstentions 0; the English set alone AR 0.88 / EN 1.00, abstained 0.38.
     assert _rag("ingest", "-q").returncode == 0
     added = _rag("ingest", "-q", "eval/docs/aral_restoration.md")
     assert added.returncode == 0, added.stderr
     sets = [
         "eval/aral.jsonl",
         "eval/dev.jsonl",
-        *(f"eval/heldout{n}.jsonl" for n in ("", *map(str, range(2, 14)))),
+        *(f"eval/heldout{n}.jsonl" for n in ("", *map(str, range(2, 15)))),
     ]
     gates = [
         "citation_verbatim=1.0",

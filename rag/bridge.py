@@ -17,7 +17,7 @@ import logging
 import re
 from typing import Any
 
-from rag.text import STOPWORDS, is_arabic_script, normalize, strip_marks
+from rag.text import STOPWORDS, acronyms, is_arabic_script, normalize, strip_marks
 from rag.translit import MIN_CONSONANTS, SkeletonIndex, latin_skeleton, name_phrases, name_words
 
 log = logging.getLogger(__name__)
@@ -137,7 +137,10 @@ def translate_grouped(question: str, store: Any, second: Any) -> list[list[str]]
         return []
     own = script(question)
     other = "latin" if own == "ar" else "ar"
-    asked = {w: s for w, s in sorted(spellings(question).items()) if script(w) == own}
+    # Acronyms have no word vector worth the name: "SCO" lands near "القوة", "منصة" (the sentences naming the
+    # organisation are found by the other words and by e5, which reads the acronym spelled out).
+    skip = acronyms(question)
+    asked = {w: s for w, s in sorted(spellings(question).items()) if script(w) == own and w not in skip}
     if not asked or not store.has_words(other, MIN_WORDS):  # e.g. Arabic questions, Arabic sources
         return []
     hits = _nearest(asked, store, second, other)

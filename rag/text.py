@@ -203,14 +203,23 @@ def is_arabic_script(text: str) -> bool:
 # English acronyms spelled out before embedding: the Arabic sources write the name in full, so a bare
 # "SCO" only matches the one sentence that carries the Latin acronym.
 _EXPANSIONS = {
-    r"\bSCO\b": "Shanghai Cooperation Organisation",
-    r"\bUN\b": "United Nations",
-    r"\bUNEP\b": "United Nations Environment Programme",
+    "SCO": "Shanghai Cooperation Organisation",
+    "UN": "United Nations",
+    "UNEP": "United Nations Environment Programme",
 }
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 
 
 def expand_query(question: str) -> str:
     """Spell out known acronyms in a question (for embedding only)."""
-    for pat, full in _EXPANSIONS.items():
-        question = re.sub(pat, full, question)
+    for acronym, full in _EXPANSIONS.items():
+        question = re.sub(rf"\b{acronym}\b", full, question)
     return question
+
+
+def acronyms(question: str) -> set[str]:
+    """The acronyms of a question, casefolded: words written in capitals ("SCO", "YFK") and the known ones
+    however written ("what is the sco")."""
+    found = {a.casefold() for a in _ACRONYM.findall(question)}
+    words = set(re.findall(r"[^\W\d_]+", question.casefold()))
+    return found | {a.casefold() for a in _EXPANSIONS if a.casefold() in words}

@@ -12,7 +12,7 @@ from rag.store import Store
 from rag.text import normalize
 from tests.conftest import FakeEmbeddings
 
-PAIRS = {"charter": "ميثاق", "abolish": "الغي"}  # normalised forms, as the vocabulary stores them
+PAIRS = {"charter": "ميثاق", "abolish": "الغي", "sco": "منظمه"}  # normalised forms, as the vocabulary stores them
 
 
 def _word_vector(word: str) -> np.ndarray:
@@ -61,6 +61,8 @@ def test_ingest_builds_the_vocabulary_once_and_translation_finds_source_words(is
     again = ingest(None, isolated, embeddings=FakeEmbeddings(), second=second)
     assert again.added == 0 and store.vocab.count() == size
     assert bridge.translate("What did the SCO charter abolish?", store, second) == ["الغي", "ميثاق"]
+    # an acronym is not looked up by its word vector (the real "sco" lands on unrelated words)
+    assert bridge.translate("what is the sco", store, second) == []
     assert bridge.translate("What is the population?", store, second) == []  # no translation above threshold
 
 

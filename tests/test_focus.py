@@ -34,6 +34,9 @@ from tests.test_rerank import _retrieved
         ("من هو رئيس وزراء كازاخستان؟", "prime minister"),
         ("Who is the foreign minister?", "minister"),
         ("ما هي العملة الرسمية لكازاخستان؟", "currency"),
+        ("When did Kazakhstan join the SCO?", "accession"),
+        ("متى انضمت الهند إلى المنظمة؟", "accession"),
+        ("In which year did Uzbekistan become a member?", "accession"),
         ("What is Tokayev's political party?", "political party"),
         ("إلى أي حزب ينتمي توكاييف؟", "political party"),
         ("What is the official language of the SCO?", "language"),
@@ -81,6 +84,7 @@ def test_attribute_questions_are_recognised(question, name):
         "أين يقع مقر الندوة المقترحة حول القبيلة الذهبية؟",  # the symposium's venue, not a headquarters
         "What was the salinity of the northern lake by 2020?",  # about a lake, not asking for one
         "ما الأسماك التي عادت إلى البحيرة الشمالية؟",
+        "Which projects did Kazakhstan join?",  # takes part in: not when it joined
     ],
 )
 def test_other_questions_ask_for_no_attribute(question):

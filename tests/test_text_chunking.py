@@ -52,3 +52,12 @@ def test_language_detection():
     assert detect_language("What is the SCO?") == "en"
     assert detect_language("ما معنى SCO؟") == "ar"
     assert detect_language("12345 ?!") == "en"
+
+
+def test_acronyms_of_a_question():
+    from rag.text import acronyms, expand_query
+
+    assert acronyms("What did the SCO and YFK do?") == {"sco", "yfk"}
+    assert acronyms("what is the sco") == {"sco"}  # a known one, however written
+    assert acronyms("Which Scottish town?") == set()
+    assert expand_query("the SCO and the UN") == "the Shanghai Cooperation Organisation and the United Nations"

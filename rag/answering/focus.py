@@ -118,6 +118,15 @@ ATTRIBUTES = [
         # whole words: "موسس" hides in "المؤسساتية" (institutionalism), "اسس" in "أسس" (foundations)
         rf"تاسس|تاسيس|{_AR_PRE}(?:اسس(?:ت|ها|ه)?|موسس(?:و|ي|ين|ون|ها|ه)?){_AR_END}|انشي|انشا|founded|founder|establish",
     ),
+    # "When did X join": a sentence dated otherwise (a meeting in August 2023) does not say when X joined. Only
+    # asking when ("which projects did it join" asks what it takes part in).
+    _focus(
+        "accession",
+        "الانضمام",
+        r"\b(?:when|what year|which year|what date)\b.*\b(?:join|joined|accede|become (?:a )?(?:full )?member)\b"
+        r"|\baccession\b|(?:متي|عام|سنه|تاريخ).*انضم|انضمام",
+        r"انضم|عضويه|\b(?:joins?|joined|joining|accession|acceded|membership)\b|\bbec[oa]me (?:a )?(?:full )?member",
+    ),
     # Who wrote the document: the byline ("بقلم", "by"). Not "according to the author", which asks for content.
     _focus(
         "author",

@@ -37,6 +37,9 @@ from tests.test_rerank import _retrieved
         ("When did Kazakhstan join the SCO?", "accession"),
         ("متى انضمت الهند إلى المنظمة؟", "accession"),
         ("In which year did Uzbekistan become a member?", "accession"),
+        ("من أسس مركز أبحاث إسلام أباد؟", "founding"),
+        ("When will Kazakhstan's chairmanship end?", "end"),
+        ("متى ستنتهي رئاسة كازاخستان للمنظمة؟", "end"),
         ("What is Tokayev's political party?", "political party"),
         ("إلى أي حزب ينتمي توكاييف؟", "political party"),
         ("What is the official language of the SCO?", "language"),
@@ -85,6 +88,8 @@ def test_attribute_questions_are_recognised(question, name):
         "What was the salinity of the northern lake by 2020?",  # about a lake, not asking for one
         "ما الأسماك التي عادت إلى البحيرة الشمالية؟",
         "Which projects did Kazakhstan join?",  # takes part in: not when it joined
+        "ما الأسس التي تقوم عليها السياسة الخارجية؟",  # foundations, not founding
+        "What did the author say at the end?",
     ],
 )
 def test_other_questions_ask_for_no_attribute(question):

@@ -114,7 +114,8 @@ ATTRIBUTES = [
     _focus(
         "founding",
         "التأسيس",
-        rf"\b(?:founded|founder|founders|founding|established)\b|تاسس|تاسيس|{_AR_PRE}موسس(?:و|ي|ين)?{_AR_END}|انشي|انشا",
+        rf"\b(?:founded|founder|founders|founding|established)\b|تاسس|تاسيس|{_AR_PRE}موسس(?:و|ي|ين)?{_AR_END}|انشي|انشا"
+        r"|(?:من|متي) (?:اسس|اسسه|اسسها)(?![^\W\d_])",  # "who founded": the verb, not "أسس" (foundations)
         # whole words: "موسس" hides in "المؤسساتية" (institutionalism), "اسس" in "أسس" (foundations)
         rf"تاسس|تاسيس|{_AR_PRE}(?:اسس(?:ت|ها|ه)?|موسس(?:و|ي|ين|ون|ها|ه)?){_AR_END}|انشي|انشا|founded|founder|establish",
     ),
@@ -126,6 +127,14 @@ ATTRIBUTES = [
         r"\b(?:when|what year|which year|what date)\b.*\b(?:join|joined|accede|become (?:a )?(?:full )?member)\b"
         r"|\baccession\b|(?:متي|عام|سنه|تاريخ).*انضم|انضمام",
         r"انضم|عضويه|\b(?:joins?|joined|joining|accession|acceded|membership)\b|\bbec[oa]me (?:a )?(?:full )?member",
+    ),
+    # "When will X end": the date of something else (a meeting in July 2023) is not its end.
+    _focus(
+        "end",
+        "الانتهاء",
+        r"\bwhen (?:will|does|did|is)\b.*\b(?:end|ends|finish|finishes|expire|expires|conclude|be over)\b"
+        r"|متي (?:س?[تي]نتهي|انتهت|انتهي)|موعد (?:انتهاء|نهايه)",
+        r"[تي]نتهي|انتهاء|انتهت|نهايه|\b(?:ends?|ended|until|expires?|expired)\b|حتي (?:عام|نهايه|\d)",
     ),
     # Who wrote the document: the byline ("بقلم", "by"). Not "according to the author", which asks for content.
     _focus(

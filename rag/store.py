@@ -243,15 +243,21 @@ class Store:
         return [w for w in words if _word_id(w) not in have]
 
     def add_words(
-        self, words: Sequence[str], vectors: np.ndarray, scripts: Sequence[str], *, folded: bool = False
+        self,
+        words: Sequence[str],
+        vectors: np.ndarray,
+        scripts: Sequence[str],
+        hubs: Sequence[float],
+        *,
+        folded: bool = False,
     ) -> None:
-        """Add words with their vectors (upsert: safe to repeat). A word has its written spelling's vector and,
-        where normalising changes it, a second (`folded`) one of the normalised form; `nearest_words` finds
-        the word by the closer of the two, `word_vectors` returns the first."""
+        """Add words with their vectors and hubness (rag.bridge; upsert: safe to repeat). A word has its written
+        spelling's vector and, where normalising changes it, a second (`folded`) one of the normalised form;
+        `nearest_words` finds the word by the closer of the two, `word_vectors` returns the first."""
         self.vocab.upsert(
             ids=[_word_id(w, folded) for w in words],
             documents=list(words),
-            metadatas=[{"script": s} for s in scripts],
+            metadatas=[{"script": s, "hub": float(h)} for s, h in zip(scripts, hubs, strict=True)],
             embeddings=vectors,
         )
 
@@ -299,20 +305,23 @@ class Store:
             if len(res["ids"]) < _PAGE:
                 return list(dict.fromkeys(out))  # a word with a folded vector is listed once
 
-    def nearest_words(self, vectors: np.ndarray, k: int, script: str) -> list[list[tuple[str, float]]]:
-        """For each vector, the k nearest vocabulary words of one script, with cosine similarity (a word with two
-        vectors counts once, by the closer)."""
+    def nearest_words(self, vectors: np.ndarray, k: int, script: str) -> list[list[tuple[str, float, float]]]:
+        """For each vector, the k nearest vocabulary words of one script: (word, cosine similarity, the word's
+        hubness). A word with two vectors counts once, by the closer."""
         if not self.has_words(script):
             return []
         res = self.vocab.query(
-            query_embeddings=vectors, n_results=2 * k, where={"script": script}, include=["documents", "distances"]
+            query_embeddings=vectors,
+            n_results=2 * k,
+            where={"script": script},
+            include=["documents", "distances", "metadatas"],
         )
         out = []
-        for ws, ds in zip(res["documents"] or [], res["distances"] or [], strict=False):
-            best: dict[str, float] = {}
-            for w, d in zip(ws or [], ds or [], strict=False):
-                best.setdefault(w or "", 1.0 - float(d))  # results come closest first
-            out.append(list(best.items())[:k])
+        for ws, ds, ms in zip(res["documents"] or [], res["distances"] or [], res["metadatas"] or [], strict=False):
+            best: dict[str, tuple[str, float, float]] = {}
+            for w, d, m in zip(ws or [], ds or [], ms or [], strict=False):  # closest first
+                best.setdefault(w or "", (w or "", 1.0 - float(d), float((m or {}).get("hub", 0.0))))
+            out.append(list(best.values())[:k])
         return out
 
     def mark_vocabulary(self, doc_id: str, version: str) -> None:

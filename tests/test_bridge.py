@@ -4,6 +4,7 @@ import hashlib
 import re
 
 import numpy as np
+import pytest
 
 from rag import bridge
 from rag.ingest import ingest
@@ -27,6 +28,10 @@ class FakeSecond:
 
     def __init__(self) -> None:
         self.seen: list[str] = []
+
+    def common_words(self, script, n):
+        words = ["the", "make", "take", "well", "come", "get", "good", "new", "time", "people", "year", "way"]
+        return words[:n] if script == "latin" else ["على", "في", "من", "هذا", "التي", "كان", "بين", "عام", "كل", "لها"]
 
     def encode(self, texts):
         self.seen.extend(texts)
@@ -56,7 +61,9 @@ def test_ingest_builds_the_vocabulary_once_and_translation_finds_source_words(is
     assert store.document_meta_of("000_c19c94f8a9a8e670.txt")["vocab"] == bridge.VOCAB_VERSION
     # each word embedded as written, and (where it differs) as normalised; found once either way
     assert "ألغى" in second.seen and "الغي" in second.seen and "ألغي" not in second.seen
-    assert [w for w, _ in store.nearest_words(second.encode(["الغي"]), 2, "ar")[0]].count("الغي") == 1
+    near = store.nearest_words(second.encode(["الغي"]), 2, "ar")[0]
+    assert [w for w, _, _ in near].count("الغي") == 1 and near[0][:2] == ("الغي", pytest.approx(1.0, abs=1e-5))
+    assert all(0.0 < hub < 1.0 for _, _, hub in near)  # measured against the fake's common English words
     assert len(store.vocabulary("ar")) == len(set(store.vocabulary("ar"))) < size
     again = ingest(None, isolated, embeddings=FakeEmbeddings(), second=second)
     assert again.added == 0 and store.vocab.count() == size
@@ -129,3 +136,13 @@ def test_names_no_source_spells_are_unknown_and_answers_about_them_abstain(isola
     res = answer("What did Vladimir Putin say about Almaty?", pipeline=pipe)
     assert res.abstained and not res.citations and "Vladimir Putin" in res.text
     assert not answer("Who is Murat Mukushev?", pipeline=pipe).abstained
+
+
+def test_translations_must_be_closer_than_either_words_usual_neighbours():
+    # (source word, cosine to the question word, its hubness): "منصة" is close to "make" but close to everything
+    neighbours = [("منصه", 0.71, 0.80), ("ذات", 0.70, 0.78), ("نحو", 0.69, 0.79), ("صنع", 0.62, 0.40)]
+    assert bridge.pick_translations(neighbours) == ["صنع"]  # 2*0.62 - 0.68 - 0.40 = 0.16
+    charter = [("ميثاق", 0.78, 0.45), ("بالقدره", 0.63, 0.65), ("الطاقه", 0.60, 0.55), ("عام", 0.40, 0.50)]
+    assert bridge.pick_translations(charter) == ["ميثاق"]
+    assert bridge.pick_translations([("قريب", 0.55, 0.1)]) == []  # below THRESHOLD however rare
+    assert bridge.pick_translations([]) == []

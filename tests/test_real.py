@@ -72,8 +72,11 @@ def test_end_to_end_on_the_real_article(isolated):
     assert "ميثاق" in translate("What did the SCO charter abolish?", pipe.store, pipe.second)
     # words embedded as written: "دائمة" (0.84 to "permanent"), not only its normalised form "دايمه" (0.24)
     assert "دايمه" in translate("Is the presidency permanent?", pipe.store, pipe.second)
-    res = answer("Which division does Kazakhstan's balancing strategy seek to avoid?", pipeline=pipe)
-    assert "لتجنب الانقسام الجيوسياسي" in res.citations[0].quote
+    # hubs are no translations: "make" is 0.71 from "منصة", "ذات", "نحو", which are near every English word
+    bridged = translate("Which republics make full use of the forum?", pipe.store, pipe.second)
+    assert "المنتدي" in bridged and not {"منصه", "ذات", "نحو"} & set(bridged)
+    res = answer("What did the SCO charter abolish?", pipeline=pipe)  # the one rare word, once noise is gone
+    assert "ألغى ميثاق منظمة شنغهاي للتعاون الترتيب الهرمي" in res.citations[0].quote
     # "Why": the chosen sentence opens with "therefore", so the sentence before (the cause) is quoted first.
     res = answer("Why might a fair deal on water security be hard to reach?", pipeline=pipe)
     assert len(res.citations) == 2, res.text
@@ -93,8 +96,8 @@ def test_cli_ingest_twice_then_eval_gates(tmp_path):
     again = _rag("ingest", "-q")
     assert "0 chunks added" in again.stdout
     out = tmp_path / "eval"
-    # Regression gates a little under the measured level (all fifteen sets, 695 questions, 2026-11-27):
-    # verbatim 1.0, AR recall 0.97, EN recall 0.90, precision 0.89, abstain recall 0.91, false
+    # Regression gates a little under the measured level (all sixteen sets, 741 questions, 2026-11-27):
+    # verbatim 1.0, AR recall 0.97, EN recall 0.91, precision 0.89, abstain recall 0.91, false
     # abstentions 0. Raise them as quality improves.
     gates = [
         "citation_verbatim=1.0",
@@ -104,7 +107,7 @@ def test_cli_ingest_twice_then_eval_gates(tmp_path):
         "abstain_recall=0.87",
         "false_abstain_rate=0.03",
     ]
-    sets = ["eval/dev.jsonl", *(f"eval/heldout{n}.jsonl" for n in ("", *map(str, range(2, 15))))]
+    sets = ["eval/dev.jsonl", *(f"eval/heldout{n}.jsonl" for n in ("", *map(str, range(2, 16))))]
     args = ["eval", *sets, "--out", str(out)]
     for g in gates:
         args += ["--fail-under", g]
@@ -116,15 +119,15 @@ def test_cli_ingest_twice_then_eval_gates(tmp_path):
 def test_a_second_document_in_english_with_its_own_questions(tmp_path):
     # Users add their own documents: an English one (facts invented) beside the Arabic article. Its questions
     # come in both languages, and the article's own sets must hold up with it in the store.
-    # Measured 2026-11-27 (all sixteen sets, 720 questions): verbatim 1.0, AR recall 0.96, EN 0.90, precision
-    # 0.88, abstained 0.87, false abstentions 0; the English set alone AR 0.88 / EN 1.00, abstained 0.38.
+    # Measured 2026-11-27 (all seventeen sets, 766 questions): verbatim 1.0, AR recall 0.96, EN 0.89, precision
+    # 0.87, abstained 0.88, false abstentions 0; the English set alone AR 0.75 / EN 1.00, abstained 0.50.
     assert _rag("ingest", "-q").returncode == 0
     added = _rag("ingest", "-q", "eval/docs/aral_restoration.md")
     assert added.returncode == 0, added.stderr
     sets = [
         "eval/aral.jsonl",
         "eval/dev.jsonl",
-        *(f"eval/heldout{n}.jsonl" for n in ("", *map(str, range(2, 15)))),
+        *(f"eval/heldout{n}.jsonl" for n in ("", *map(str, range(2, 16)))),
     ]
     gates = [
         "citation_verbatim=1.0",

@@ -128,6 +128,15 @@ ATTRIBUTES = [
         r"|\baccession\b|(?:متي|عام|سنه|تاريخ).*انضم|انضمام",
         r"انضم|عضويه|\b(?:joins?|joined|joining|accession|acceded|membership)\b|\bbec[oa]me (?:a )?(?:full )?member",
     ),
+    # "When did X begin": likewise, the date of something else is not its start.
+    _focus(
+        "start",
+        "البداية",
+        r"\bwhen (?:will|does|did|is)\b.*\b(?:begin|began|start|started|break out|broke out)\b"
+        r"|متي (?:س?[تي]?بدا|بدات|اندلع|اندلعت|انطلق)|موعد (?:بدء|بدايه)",
+        rf"{_AR_PRE}(?:بدا|بدات|بدايه|بدء|اندلع|اندلعت|انطلق|انطلقت|منذ){_AR_END}"
+        r"|\b(?:began|begun|started|since|broke out)\b",
+    ),
     # "When will X end": the date of something else (a meeting in July 2023) is not its end.
     _focus(
         "end",
@@ -144,7 +153,9 @@ ATTRIBUTES = [
         r"|\b(?:author|writer)(?:'s)? (?:position|post|role|job|title|think tank|organi[sz]ation|institute|employer"
         r"|occupation|profession)\b"
         r"|\b(?:does|did) the (?:author|writer) (?:lead|head|direct|run|work|do)\b"
-        r"|من كتب|من (?:هو )?(?:كاتب|مولف|صاحب)"
+        r"|\bwho(?:'s| is| was)? (?:the |this )?(?:piece|article|text|op-?ed|column|story|report) (?:written )?by\b"
+        r"|\bby whom\b"
+        r"|من كتب|من (?:هو )?(?:كاتب|مولف|صاحب)|لمن (?:هذا )?(?:ال)?(?:مقال|نص|تقرير)"
         r"|(?:منصب|وظيف|يشغل|يعمل|يدير|يراس)\S*(?: \S+){0,3} (?:ال)?(?:كاتب|مولف)",
         # "By Zaman Bajwa" opens a byline; "used by herders" is no author
         rf"بقلم|^\W*by\b|written by|\bauthor|\bwriter|{_AR_PRE}(?:كاتب|مولف){_AR_END}|كتبه",

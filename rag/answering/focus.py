@@ -134,8 +134,8 @@ ATTRIBUTES = [
         "البداية",
         r"\bwhen (?:will|does|did|is)\b.*\b(?:begin|began|start|started|break out|broke out)\b"
         r"|متي (?:س?[تي]?بدا|بدات|اندلع|اندلعت|انطلق)|موعد (?:بدء|بدايه)",
-        rf"{_AR_PRE}(?:بدا|بدات|بدايه|بدء|اندلع|اندلعت|انطلق|انطلقت|منذ){_AR_END}"
-        r"|\b(?:began|begun|started|since|broke out)\b",
+        # not "since": "refilling since the dam was completed in 2005" does not say when building began
+        rf"{_AR_PRE}(?:بدا|بدات|بدايه|بدء|اندلع|اندلعت|انطلق|انطلقت){_AR_END}|\b(?:began|begun|started|broke out)\b",
     ),
     # "When will X end": the date of something else (a meeting in July 2023) is not its end.
     _focus(

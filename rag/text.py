@@ -207,7 +207,7 @@ _EXPANSIONS = {
     "UN": "United Nations",
     "UNEP": "United Nations Environment Programme",
 }
-_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 
 
 def expand_query(question: str) -> str:
@@ -218,8 +218,8 @@ def expand_query(question: str) -> str:
 
 
 def acronyms(question: str) -> set[str]:
-    """The acronyms of a question, casefolded: words written in capitals ("SCO", "YFK") and the known ones
-    however written ("what is the sco")."""
-    found = {a.casefold() for a in _ACRONYM.findall(question)}
+    """The acronyms of a question, casefolded: words written in capitals ("SCO", "YFK"; not in a question
+    written all in capitals) and the known ones however written ("what is the sco")."""
+    found = {a.casefold() for a in ACRONYM.findall(question)} if question != question.upper() else set()
     words = set(re.findall(r"[^\W\d_]+", question.casefold()))
     return found | {a.casefold() for a in _EXPANSIONS if a.casefold() in words}

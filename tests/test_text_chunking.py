@@ -60,4 +60,5 @@ def test_acronyms_of_a_question():
     assert acronyms("What did the SCO and YFK do?") == {"sco", "yfk"}
     assert acronyms("what is the sco") == {"sco"}  # a known one, however written
     assert acronyms("Which Scottish town?") == set()
+    assert acronyms("WHAT DID THE SCO CHARTER ABOLISH?") == {"sco"}  # shouted: only the known ones
     assert expand_query("the SCO and the UN") == "the Shanghai Cooperation Organisation and the United Nations"

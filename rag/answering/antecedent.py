@@ -49,8 +49,8 @@ def asks_why(question: str) -> bool:
 
 
 def asked_noun_words(question: str) -> list[str]:
-    """The words naming what a "which/what X" question asks to identify ("theory", "international",
-    "relations"; "نموذج", "نظري"), or none."""
+    """The words naming what a "which/what X" question asks to identify ("theory" of "which theory of
+    international relations"; "نموذج", "نظري" of "على أي نموذج نظري"), or none."""
     q = normalize(question)
     m = _ASKED_EN.search(q) or _ASKED_AR.search(q)
     if not m:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rag.text import STOPWORDS, normalize
+from rag.text import ACRONYM, STOPWORDS, normalize
 from rag.translit import MIN_CONSONANTS, latin_skeleton, name_words, same_name
 
 # An Arabic word may carry a conjunction or preposition and the article: و ب ل ف ك + ال.
@@ -497,7 +497,6 @@ _HEAD_ASKED = re.compile(
     r"|من (?:يراس|يقود|يدير|يتراس|تراس|قاد|هو رييس|هي رييسه|هو مدير|هو قايد) (?P<ar>.+?)[؟?.]*$"
 )
 Translator = Callable[[list[str]], dict[str, list[str]]]  # English words -> their Arabic source words
-_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 
 
 def shown_word(question: str, word: str) -> str:
@@ -528,7 +527,7 @@ def missing_head(question: str, texts: list[str], translator: Translator | None 
 
     named = naming([[w.removeprefix("ال")] for w in words][:2])
     if not named and translator is not None and group == "en":
-        names = translator([w for w in words if not _ACRONYM.fullmatch(shown_word(question, w))])
+        names = translator([w for w in words if not ACRONYM.fullmatch(shown_word(question, w))])
         named = naming([[normalize(a).removeprefix("ال") for a in names.get(w, [])] for w in words if w in names][:2])
     if not named:
         return None  # the thing itself is not found: not judged here
@@ -613,7 +612,7 @@ def names_topic_organisation(question: str, topic: set[str]) -> bool:
     """Whether the question itself names the organisation the passages are about, besides the kind it asks for
     ("Which two SCO institutions", "ما البنك ... ضمن المنظمة"): then the answer is another one. An acronym
     counts as naming it; "Which organisation does Kazakhstan chair?" does not, and may be answered by it."""
-    if _ACRONYM.search(question):
+    if ACRONYM.search(question):
         return True
     q = normalize(question)
     m = _ASKS_ORG.search(q.lower())

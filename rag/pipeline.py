@@ -66,27 +66,26 @@ class Pipeline:
         q = self.embeddings.encode([expand_query(question)], query=True)[0]
         return [float(x) for x in self.embeddings.encode(passages, query=False) @ q]
 
+    def sentences(self, source: str) -> list[Chunk]:
+        """A document's sentences in text order (read once per store generation)."""
+        return self.store.per_generation(
+            f"sentences:{source}", lambda: sorted(self.store.chunks_of(source), key=lambda c: c.start)
+        )
+
     def rest_of_documents(self, retrieved: list[Retrieved], documents: int = 2) -> list[Retrieved]:
         """The other sentences of the documents the best retrieved sentences come from, in text order."""
         seen = {r.chunk.id for r in retrieved}
         sources = list(dict.fromkeys(r.chunk.source for r in retrieved))[:documents]
-        rest = [c for s in sources for c in sorted(self.store.chunks_of(s), key=lambda c: c.start) if c.id not in seen]
-        return [Retrieved(chunk=c, score=0.0) for c in rest]
+        return [Retrieved(chunk=c, score=0.0) for s in sources for c in self.sentences(s) if c.id not in seen]
 
     def previous(self, retrieved: Retrieved) -> Retrieved | None:
         """The sentence before a retrieved one in its document (across a paragraph break), if any."""
-        start = retrieved.chunk.start
-        before = [c for c in self.store.chunks_of(retrieved.chunk.source) if c.end <= start]
-        return Retrieved(chunk=max(before, key=lambda c: c.start), score=0.0) if before else None
+        before = [c for c in self.sentences(retrieved.chunk.source) if c.end <= retrieved.chunk.start]
+        return Retrieved(chunk=before[-1], score=0.0) if before else None
 
     def lead(self, source: str) -> Retrieved | None:
-        """The document's opening sentence, past its outlet, title and byline (cached per store generation)."""
-
-        def first() -> Chunk | None:
-            chunks = sorted(self.store.chunks_of(source), key=lambda c: c.start)
-            return next((c for c in chunks if is_lead_candidate(c.text)), None)
-
-        chunk = self.store.per_generation(f"lead:{source}", first)
+        """The document's opening sentence, past its outlet, title and byline."""
+        chunk = next((c for c in self.sentences(source) if is_lead_candidate(c.text)), None)
         return Retrieved(chunk=chunk, score=0.0) if chunk is not None else None
 
     def llm(self) -> Any:

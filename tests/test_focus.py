@@ -467,3 +467,39 @@ def test_english_attribute_words_match_whole_words():
     assert mentions(names["election"], "the 2024 election") and not mentions(names["election"], "electricity prices")
     flights = names["flights or transport links"]
     assert mentions(flights, "the train to Almaty") and not mentions(flights, "staff training")
+
+
+def test_a_close_runner_up_in_another_language_is_quoted_too():
+    texts = [
+        "ولذلك، من المتوقع أن تستمر كازاخستان في الالتزام بهذه المبادئ في السياسة الخارجية.",
+        "وخلال رئاستها، تتطلع كازاخستان إلى اعتماد اتفاقيات حكومية دولية مهمة ومذكرة تفاهم.",
+        "وقد قدمت كازاخستان مقترحات لتعزيز التعاون الثقافي والإنساني.",
+    ]
+
+    def ranked(scores: list[float]) -> list:
+        out = _retrieved(texts)
+        for r, s in zip(out, scores, strict=True):
+            r.rank_score = s
+        return out
+
+    question = "Which memorandum does Kazakhstan hope to adopt?"
+    ev = choose_evidence(question, ranked([2.1, 2.07, -0.6]))
+    assert ev.alternatives and [r.chunk.text for r in ev.picked] == texts[:2]
+    assert "two closest passages" in render("en", ev, texts[:2], "ar")
+    # a clear winner stands alone; so does the best sentence for a question in its own language
+    assert len(choose_evidence(question, ranked([2.1, 0.5, -0.6])).picked) == 1
+    assert len(choose_evidence("ما المذكرة التي تتطلع كازاخستان إلى اعتمادها؟", ranked([2.1, 2.07, -0.6])).picked) == 1
+    # without rank scores (no reranker) there is nothing to compare
+    assert len(choose_evidence(question, _retrieved(texts)).picked) == 1
+
+
+def test_an_exact_repeat_is_not_the_runner_up():
+    lead = "إن استقرار السياسة الخارجية لكازاخستان دليل على نجاح النهج الاستراتيجي."
+    texts = [lead, lead, "وكانت السياسة الخارجية التي تنتهجها البلاد تتسم بالتوازن والسلمية."]
+    out = _retrieved(texts)
+    for r, s in zip(out, [2.0, 1.9, 1.3], strict=True):
+        r.rank_score = s
+    question = "How is Kazakhstan's foreign policy characterised?"
+    assert [r.chunk.text for r in choose_evidence(question, out).picked] == [lead, texts[2]]
+    out[2].rank_score = 0.5
+    assert [r.chunk.text for r in choose_evidence(question, out).picked] == [lead]

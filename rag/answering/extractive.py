@@ -36,7 +36,7 @@ from rag.answering.focus import (
     years_in,
 )
 from rag.schema import Retrieved
-from rag.text import is_arabic_script, normalize
+from rag.text import detect_language, is_arabic_script, normalize
 
 AR_MONTHS = {
     "يناير": "January",
@@ -154,6 +154,7 @@ class Evidence:
     abstain_reason: str = ""
     abstain_reason_ar: str = ""  # the same in Arabic, where it names something (else _AR_REASONS has it)
     unnamed: bool = False  # the question names something (country, year, attribute) no candidate mentions
+    alternatives: bool = False  # the quotes are the two closest candidates, not one answer and its antecedent
 
 
 def expected_type(question: str) -> str | None:
@@ -397,12 +398,38 @@ def choose_evidence(
                 return Evidence([r], short=_best_value(question, r.chunk.text, values, scorer), expected_type=kind)
         what = _KINDS[kind][1]
         return Evidence([], expected_type=kind, abstain_reason=f"the closest passages contain no {what}")
-    best = retrieved[0]  # one quote: a second one when two score close was measured and lost
+    best = retrieved[0]
     if short is None and before is not None and needs_antecedent(question, best.chunk.text, translator):
         prior = before(best)
         if prior is not None:
             return Evidence([prior, best])
+    if short is None:
+        runner_up = _close_runner_up(question, retrieved)
+        if runner_up is not None:
+            return Evidence([best, runner_up], alternatives=True)
     return Evidence([best], short=short)
+
+
+# Across languages the ranking is less sure: of English questions over the Arabic article, 15 of 35 misses had
+# the answer second. A runner-up this close (rank scores are z-score sums) is quoted as well; measured on 842
+# questions: English 294 -> 307 of 329 hits, precision 0.89 -> 0.80; in Arabic it gained 2 of 256 (not used).
+RUNNER_UP_GAP = 1.0
+
+
+def _close_runner_up(question: str, retrieved: list[Retrieved]) -> Retrieved | None:
+    """The next distinct sentence when it scores within RUNNER_UP_GAP of the best one and the question is in
+    another language than the best sentence."""
+    best = retrieved[0]
+    if best.rank_score is None or detect_language(question) == detect_language(best.chunk.text):
+        return None
+    seen = normalize(best.chunk.text)
+    for r in retrieved[1:3]:
+        if normalize(r.chunk.text) == seen:  # the article prints its lead sentence twice
+            continue
+        if r.rank_score is not None and best.rank_score - r.rank_score < RUNNER_UP_GAP:
+            return r
+        return None
+    return None
 
 
 _TEXTS = {
@@ -410,12 +437,16 @@ _TEXTS = {
         "lead": "Answer: {short} [1]",
         "says": "The source says (quoted in the original Arabic, not translated):",
         "says_same": "The source says (quoted verbatim):",
+        "two": "The two closest passages, best first (quoted in their original language, not translated):",
+        "two_same": "The two closest passages, best first (quoted verbatim):",
         "abstain": "The sources don't say. I found no passage that answers this question ({reason}).",
     },
     "ar": {
         "lead": "الجواب: {short} [1]",
         "says": "يقول المصدر:",
         "says_same": "يقول المصدر:",
+        "two": "أقرب مقطعين، الأقرب أولًا (مقتبسان بلغتهما الأصلية دون ترجمة):",
+        "two_same": "أقرب مقطعين، الأقرب أولًا:",
         "abstain": "لا تذكر المصادر ذلك. لم أجد مقطعًا يجيب عن هذا السؤال ({reason}).",
     },
 }
@@ -447,7 +478,8 @@ def render(language: str, evidence: Evidence, quotes: list[str], source_language
             short = english if english == short else f"{english} ({short})"
         lines.append(t["lead"].format(short=short))
         lines.append("")
-    lines.append(t["says"] if language != source_language else t["says_same"])
+    says = "two" if evidence.alternatives else "says"
+    lines.append(t[says] if language != source_language else t[f"{says}_same"])
     for n, q in enumerate(quotes, start=1):
         lines.append(f"[{n}] «{q}»")
     return "\n".join(lines)

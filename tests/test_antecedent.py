@@ -37,7 +37,7 @@ def test_asks_why(question, expected):
 @pytest.mark.parametrize(
     ("question", "words"),
     [
-        ("Which theory of international relations does the SCO exemplify?", ["theory"]),
+        ("Which theory of international relations does the SCO exemplify?", ["theory", "international", "relations"]),
         ("What kind of platform does Kazakhstan want?", ["platform"]),
         ("على أي نموذج نظري تقف المنظمة؟", ["نموذج", "نظري"]),
         ("ما الإطار النظري الذي يضمن التعاون؟", ["الاطار", "النظري"]),
@@ -67,6 +67,9 @@ def test_which_x_answered_by_this_x_needs_the_sentence_before():
     assert needs_antecedent("على أي نموذج نظري تقف المنظمة؟", THIS_FRAMEWORK)
     assert needs_antecedent("Which theory does the SCO rank high on?", THIS_FRAMEWORK, _translator)
     assert not needs_antecedent("Which theory does the SCO rank high on?", THIS_FRAMEWORK)  # no translator
+    # the asked noun may follow an "of": "which school of international relations theory"
+    school = "Which school of international relations theory does it lean on?"
+    assert needs_antecedent(school, THIS_FRAMEWORK, _translator)
     # the sentence names the project itself: "these proposals" is not what was asked
     assert not needs_antecedent("Which project was proposed?", THESE_PROPOSALS, _translator)
     assert not needs_antecedent("ما المشروع المتعلق بالمزارات؟", THESE_PROPOSALS)

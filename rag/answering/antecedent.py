@@ -29,10 +29,13 @@ _CONSEQUENCE = re.compile(
     re.I,
 )
 _AUX = r"is|are|was|were|does|do|did|will|would|can|could|should|has|have|had|happened|about|of|in|on|to|for|with"
-# "Which theory of international relations does ...", "what kind of platform ...": up to three words naming X
-# (up to "of", a verb or a preposition).
+# "Which theory of international relations does ...", "what kind of platform ...", "which school of
+# international relations theory ...": up to three words naming X and up to three after an "of" (up to a verb or
+# a preposition).
 _ASKED_EN = re.compile(
-    rf"^\W*(?:which|what|whose)\s+(?:(?:kind|type|sort)\s+of\s+)?((?:(?!(?:{_AUX})\b)[a-z-]+\s*){{1,3}})", re.I
+    rf"^\W*(?:which|what|whose)\s+(?:(?:kind|type|sort)\s+of\s+)?((?:(?!(?:{_AUX})\b)[a-z-]+\s*){{1,3}}"
+    rf"(?:of\s+(?:the\s+)?(?:(?!(?:{_AUX})\b)[a-z-]+\s*){{1,3}})?)",
+    re.I,
 )
 # "على أي نموذج نظري", "ما الإطار النظري الذي": "أي" + any word, "ما (هو|هي)" + a definite noun; up to two.
 _ASKED_AR = re.compile(

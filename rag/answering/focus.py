@@ -155,7 +155,9 @@ ATTRIBUTES = [
         r"|\b(?:does|did) the (?:author|writer) (?:lead|head|direct|run|work|do)\b"
         r"|\bwho(?:'s| is| was)? (?:the |this )?(?:piece|article|text|op-?ed|column|story|report) (?:written )?by\b"
         r"|\bby whom\b"
-        r"|من كتب|من (?:هو )?(?:كاتب|مولف|صاحب)|لمن (?:هذا )?(?:ال)?(?:مقال|نص|تقرير)"
+        r"|من كتب|من (?:هو )?(?:كاتب|مولف|صاحب)|لمن (?:هذا )?(?:ال)?(?:مقال|نص|تقرير)|اسم (?:ال)?(?:كاتب|مولف)"
+        r"|(?:كاتب|مولف) (?:هذا )?(?:ال)?(?:مقال|نص|تقرير)\W*$|\b(?:author|writer)(?:'s)? name\b"
+        r"|\bname of the (?:author|writer)\b"
         r"|(?:منصب|وظيف|يشغل|يعمل|يدير|يراس)\S*(?: \S+){0,3} (?:ال)?(?:كاتب|مولف)",
         # "By Zaman Bajwa" opens a byline; "used by herders" is no author
         rf"بقلم|^\W*by\b|written by|\bauthor|\bwriter|{_AR_PRE}(?:كاتب|مولف){_AR_END}|كتبه",

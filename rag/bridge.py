@@ -195,6 +195,10 @@ def translate_grouped(question: str, store: Any, second: Any) -> list[list[str]]
             spelled = names.spellings(a) if len(latin_skeleton(a)[0]) > MIN_CONSONANTS else []
             if spelled:
                 hits[a] = spelled
+    for n in name_words(question):  # a name the text spells means that spelling, not a loose vector match:
+        spelled = names.spellings(n)  # "according to Mukushev" ~ "شهاده" (testimony) -> "موكوشيف"
+        if spelled and normalize(n) in hits and not set(spelled) & set(hits[normalize(n)]):
+            hits[normalize(n)] = spelled
     skip = {a for a, ws in hits.items() if ws}
     spelled_names = [names.spellings(n) for n in name_words(question) if normalize(n) not in skip]
     return [ws for ws in [*hits.values(), *spelled_names] if ws]

@@ -75,6 +75,11 @@ def test_end_to_end_on_the_real_article(isolated):
     # hubs are no translations: "make" is 0.71 from "منصة", "ذات", "نحو", which are near every English word
     bridged = translate("Which republics make full use of the forum?", pipe.store, pipe.second)
     assert "المنتدي" in bridged and not {"منصه", "ذات", "نحو"} & set(bridged)
+    # a name the text spells is that spelling, not its loose vector neighbour ("Mukushev" ~ "شهاده", testimony)
+    bridged = translate(
+        "What will the Kazakh leadership concentrate on, according to Mukushev?", pipe.store, pipe.second
+    )
+    assert "موكوشيف" in bridged and "شهاده" not in bridged
     res = answer("What did the SCO charter abolish?", pipeline=pipe)  # the one rare word, once noise is gone
     assert "ألغى ميثاق منظمة شنغهاي للتعاون الترتيب الهرمي" in res.citations[0].quote
     # "Why": the chosen sentence opens with "therefore", so the sentence before (the cause) is quoted first.

@@ -93,6 +93,7 @@ def test_attribute_questions_are_recognised(question, name):
         "ما الأسماك التي عادت إلى البحيرة الشمالية؟",
         "Which projects did Kazakhstan join?",  # takes part in: not when it joined
         "ما الأسس التي تقوم عليها السياسة الخارجية؟",  # foundations, not founding
+        "What did the SCO's founding document get rid of?",  # a text from the founding, not the act
         "What did the author say at the end?",
     ],
 )

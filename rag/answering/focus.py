@@ -114,7 +114,10 @@ ATTRIBUTES = [
     _focus(
         "founding",
         "التأسيس",
-        rf"\b(?:founded|founder|founders|founding|established)\b|تاسس|تاسيس|{_AR_PRE}موسس(?:و|ي|ين)?{_AR_END}|انشي|انشا"
+        # "the founding document/charter" names a text, not the act ("what did the founding document abolish")
+        r"\b(?:founded|founder|founders|established)\b"
+        r"|\bfounding\b(?!\s+(?:document|charter|treaty|declaration|text|principles?|ideals?|spirit)\b)"
+        rf"|تاسس|تاسيس|{_AR_PRE}موسس(?:و|ي|ين)?{_AR_END}|انشي|انشا"
         r"|(?:من|متي) (?:اسس|اسسه|اسسها)(?![^\W\d_])",  # "who founded": the verb, not "أسس" (foundations)
         # whole words: "موسس" hides in "المؤسساتية" (institutionalism), "اسس" in "أسس" (foundations)
         rf"تاسس|تاسيس|{_AR_PRE}(?:اسس(?:ت|ها|ه)?|موسس(?:و|ي|ين|ون|ها|ه)?){_AR_END}|انشي|انشا|founded|founder|establish",

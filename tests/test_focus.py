@@ -6,6 +6,7 @@ from rag.answering.extractive import abstain_text, choose_evidence, expected_typ
 from rag.answering.focus import (
     ATTRIBUTES,
     asked_attribute,
+    asked_position,
     asks_for_gist,
     asks_for_organisation,
     asks_where_country,
@@ -504,3 +505,35 @@ def test_an_exact_repeat_is_not_the_runner_up():
     assert [r.chunk.text for r in choose_evidence(question, out).picked] == [lead, texts[2]]
     out[2].rank_score = 0.5
     assert [r.chunk.text for r in choose_evidence(question, out).picked] == [lead]
+
+
+@pytest.mark.parametrize(
+    ("question", "position"),
+    [
+        ("بماذا يصف الكاتب منظمة شنغهاي للتعاون في أول فقرة؟", "start"),
+        ("What is the SCO, according to the opening of the article?", "start"),
+        ("كيف تصف المقالة منظمة شنغهاي للتعاون في بدايتها؟", "start"),
+        ("What does the last sentence say about the agenda?", "end"),
+        ("ماذا يقول الكاتب في ختام المقال؟", "end"),
+        ("ما الذي تقوله الفقرة الأخيرة؟", "end"),
+        ("What did Kazakhstan propose at the start of its chairmanship?", None),  # no place in the text
+        ("What does the article say about the first meeting?", None),  # the first meeting, not paragraph
+        ("متى عقد الاجتماع الأول؟", None),
+    ],
+)
+def test_questions_pointing_at_a_place_in_the_text(question, position):
+    assert asked_position(question) == position
+
+
+def test_the_opening_is_the_earliest_of_the_best_sentences():
+    texts = [
+        "وكانت مؤتمرات القمة السابقة لمنظمة شنغهاي للتعاون تؤثر على الاستراتيجيات الجيوسياسية مما يحد من التقدم.",
+        "بقلم: زمان باجوا، المدير التنفيذي لمركز أبحاث إسلام أباد YFK وعضو في مجالس عدة.",
+        "منظمة شنغهاي للتعاون هي منظمة إقليمية ذات صلة عبر رقعة الشطرنج الأوراسية في القارة.",
+    ]
+    out = _retrieved(texts)
+    for r, start in zip(out, [900, 10, 120], strict=True):
+        r.chunk.start = start
+    opening = choose_evidence("كيف تصف المقالة منظمة شنغهاي للتعاون في بدايتها؟", out)
+    assert opening.picked[0].chunk.text == texts[2]  # the earliest; the byline is no candidate
+    assert choose_evidence("ماذا يقول الكاتب في ختام المقال؟", out).picked[0].chunk.text == texts[0]

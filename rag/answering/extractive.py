@@ -18,11 +18,13 @@ from rag.answering.focus import (
     YEAR,
     Translator,
     asked_attribute,
+    asked_position,
     asks_about_the_text,
     asks_for_country,
     asks_for_organisation,
     asks_where_country,
     countries_in,
+    is_lead_candidate,
     mentions,
     missing_head,
     missing_names,
@@ -378,6 +380,9 @@ def choose_evidence(
                 unnamed=True,
             )
         retrieved = _move_first(naming, retrieved)
+    position = asked_position(question)
+    if position:
+        retrieved = _place_first(position, retrieved)
     # "the salinity by 2020": of two close sentences the one naming the year answers. (Countries wait for the
     # second look: "efforts of Kazakhstan" would pull every sentence naming it ahead of "these efforts".)
     retrieved = _naming_first(question, retrieved, countries_too=False)
@@ -408,6 +413,20 @@ def choose_evidence(
         if runner_up is not None:
             return Evidence([best, runner_up], alternatives=True)
     return Evidence([best], short=short)
+
+
+POSITION_DEPTH = 5  # "the opening of the article": the earliest of the five best sentences
+
+
+def _place_first(position: str, retrieved: list[Retrieved]) -> list[Retrieved]:
+    """The earliest ("start") or latest ("end") sentence of the best one's document among the first
+    POSITION_DEPTH, moved first; bylines and outlet lines are no candidates."""
+    source = retrieved[0].chunk.source
+    near = [r for r in retrieved[:POSITION_DEPTH] if r.chunk.source == source and is_lead_candidate(r.chunk.text)]
+    if not near:
+        return retrieved
+    pick = (min if position == "start" else max)(near, key=lambda r: r.chunk.start)
+    return _move_first([pick], retrieved)
 
 
 # Across languages the ranking is less sure: of English questions over the Arabic article, 15 of 35 misses had

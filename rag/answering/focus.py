@@ -489,6 +489,32 @@ def asks_for_gist(question: str) -> bool:
 _AUTHOR = next(f for f in ATTRIBUTES if f.name == "author")
 
 
+# Where in the document the question points: "the opening of the article", "الفقرة الأولى", "the last
+# sentence", "في ختام المقال". A bare position word needs the text named ("كيف تصف المقالة ... في بدايتها"):
+# "at the start of its chairmanship" points at no place in the text.
+_PLACE_IN_TEXT = re.compile(
+    r"\b(?:first|last|final|opening|closing|concluding) (?:sentence|paragraph|line|lines|section)\b"
+    r"|(?:ال)?(?:فقره|جمله|سطر|سطور)\s+(?:ال)?(?:اولي|الاولي|اخيره|الاخيره)|(?:اول|اخر) (?:فقره|جمله|سطر)"
+)
+_START = re.compile(r"\b(?:opening|beginning|start|outset|introduction|intro)\b|بدايه|بدايت|مستهل|مطلع|مقدمه")
+_END = re.compile(r"\b(?:end|ending|conclusion|closing|concluding)\b|نهايه|نهايت|ختام|خاتمه")
+
+
+def asked_position(question: str) -> str | None:
+    """ "start" or "end" when the question points at the beginning or the end of the document, else None.
+    ("the first meeting" is no place in the text; "the first paragraph" is.)"""
+    q = normalize(question)
+    place = _PLACE_IN_TEXT.search(q)
+    if place:
+        return "start" if re.search(r"first|opening|اول", place.group()) else "end"
+    if not _SELF.search(q):
+        return None
+    start, end = _START.search(q), _END.search(q)
+    if bool(start) == bool(end):
+        return None
+    return "start" if start else "end"
+
+
 def is_lead_candidate(sentence: str) -> bool:
     """Whether an opening sentence can be the lead: long enough, and not the byline."""
     return len(sentence.split()) >= _MIN_LEAD_WORDS and not mentions(_AUTHOR, sentence)

@@ -28,6 +28,9 @@ from tests.test_rerank import _retrieved
     ("question", "name"),
     [
         ("What is the capital of Kazakhstan?", "capital city"),
+        ("ما الجهة الإخبارية التي نشرت المقال؟", "publisher"),
+        ("Which news outlet published this piece?", "publisher"),
+        ("Where was this article published?", "publisher"),
         ("ما هي عاصمة كازاخستان؟", "capital city"),
         ("Who is the Secretary-General of the SCO?", "Secretary-General"),
         ("من هو الأمين العام للمنظمة؟", "Secretary-General"),
@@ -95,6 +98,8 @@ def test_attribute_questions_are_recognised(question, name):
         "Which projects did Kazakhstan join?",  # takes part in: not when it joined
         "ما الأسس التي تقوم عليها السياسة الخارجية؟",  # foundations, not founding
         "What did the SCO's founding document get rid of?",  # a text from the founding, not the act
+        "Which agency does Kazakhstan lead?",  # an agency, not the one that published the text
+        "Who published the SCO charter?",
         "What did the author say at the end?",
     ],
 )
@@ -537,3 +542,12 @@ def test_the_opening_is_the_earliest_of_the_best_sentences():
     opening = choose_evidence("كيف تصف المقالة منظمة شنغهاي للتعاون في بدايتها؟", out)
     assert opening.picked[0].chunk.text == texts[2]  # the earliest; the byline is no candidate
     assert choose_evidence("ماذا يقول الكاتب في ختام المقال؟", out).picked[0].chunk.text == texts[0]
+
+
+def test_the_outlet_line_answers_who_published_the_text():
+    texts = [
+        "وقد قدمت كازاخستان مقترحات لتعزيز التعاون الثقافي والإنساني بين دول منظمة شنغهاي للتعاون.",
+        "شبكة طريق الحرير الإخبارية/",
+    ]
+    ev = choose_evidence("ما الجهة الإخبارية التي نشرت المقال؟", _retrieved(texts))
+    assert [r.chunk.text for r in ev.picked] == [texts[1]]

@@ -380,6 +380,8 @@ def choose_evidence(
                 unnamed=True,
             )
         retrieved = _move_first(naming, retrieved)
+        if focus.name in ("author", "publisher"):  # the byline or the outlet line itself, whatever it names
+            return Evidence([retrieved[0]])
     position = asked_position(question)
     if position:
         retrieved = _place_first(position, retrieved)

@@ -165,6 +165,19 @@ ATTRIBUTES = [
         # "By Zaman Bajwa" opens a byline; "used by herders" is no author
         rf"بقلم|^\W*by\b|written by|\bauthor|\bwriter|{_AR_PRE}(?:كاتب|مولف){_AR_END}|كتبه",
     ),
+    # Who published the document: the outlet line ("شبكة طريق الحرير الإخبارية/", "Reuters News").
+    _focus(
+        "publisher",
+        "الجهة الناشرة",
+        r"\b(?:which|what) (?:news )?(?:outlet|publisher)\b"
+        r"|\b(?:which|what) (?:news )?(?:publication|newspaper|magazine|(?:web)?site|network|agency)\b.*\bpublish"
+        r"|\bwho published (?:this|it|the (?:article|piece|text|story|op-?ed|column))\b"
+        r"|\bwhere (?:was|is) (?:this|it|the)(?: (?:article|piece|text|story|op-?ed|column))? published\b"
+        r"|(?:جهه|شبكه|صحيفه|جريده|موقع|وكاله|مجله)\S*(?: \S+){0,2} (?:التي|الذي) نشر\S*"
+        r" (?:هذا )?(?:ال)?(?:مقال|نص|تقرير)"
+        r"|(?:من|اين) نشر (?:هذا )?(?:ال)?(?:مقال|نص|تقرير)|(?:ال)?ناشر",
+        r"اخباري|صحيفه|جريده|وكاله|مجله|\b(?:news|network|agency|press|times|post|journal|magazine|gazette|herald)\b",
+    ),
     # Who held an office before or takes it after someone: a source must say who hands over to whom.
     _focus(
         "predecessor or successor",

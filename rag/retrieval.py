@@ -14,6 +14,7 @@ from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from rag.answering.focus import country_forms
 from rag.bridge import translate_grouped
 from rag.lexical import BM25Index, index_path
 from rag.rerank import DEPTH, Reranker, rerank
@@ -99,6 +100,8 @@ class HybridRetriever(BaseRetriever):
         terms = [*bridged, *_DIGITS.findall(query)]
         if arabic or self.store.has_language("en"):
             terms.insert(0, query)
+        if arabic:  # "عن أفغانستان" also reaches "الأزمة الأفغانية"
+            terms += country_forms(asked)
         lexical = index.search(" ".join(terms), self.candidates, synonyms=groups)
         t3 = time.perf_counter()
 

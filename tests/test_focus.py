@@ -10,6 +10,7 @@ from rag.answering.focus import (
     asks_for_gist,
     asks_for_organisation,
     asks_where_country,
+    country_forms,
     is_lead_candidate,
     mentions,
     missing_head,
@@ -551,3 +552,12 @@ def test_the_outlet_line_answers_who_published_the_text():
     ]
     ev = choose_evidence("ما الجهة الإخبارية التي نشرت المقال؟", _retrieved(texts))
     assert [r.chunk.text for r in ev.picked] == [texts[1]]
+
+
+def test_country_forms_give_the_adjective_stem_too():
+    assert country_forms("ماذا قال توكاييف عن أفغانستان؟") == ["افغانستان", "افغان"]
+    assert country_forms("What did he say?") == []
+    # the stem BM25 matches in "الأزمة الأفغانية", which "أفغانستان" alone does not reach
+    from rag.text import tokens
+
+    assert "افغان" in tokens("الأزمة الأفغانية") and "افغان" not in tokens("أفغانستان")

@@ -392,6 +392,15 @@ def countries_in(text: str) -> set[str]:
     return {name for name, _, pat in COUNTRIES if pat.search(t)}
 
 
+_AR_FORMS = {name: ar.split("|") for name, _, _, ar in _COUNTRIES}
+
+
+def country_forms(text: str) -> list[str]:
+    """The Arabic stems of the countries a text names, the adjective's with the name's ("أفغانستان" ->
+    "افغانستان", "افغان"): "ماذا قال عن أفغانستان" should find "الأزمة الأفغانية"."""
+    return [form for name in sorted(countries_in(text)) for form in _AR_FORMS[name]]
+
+
 def years_in(text: str) -> set[int]:
     """Years a text mentions (ranges count every year they span)."""
     return _years(normalize(text))

@@ -13,6 +13,7 @@ from rag.answering.focus import (
     country_forms,
     is_lead_candidate,
     mentions,
+    missing_event,
     missing_head,
     missing_names,
     missing_speaker,
@@ -312,7 +313,7 @@ def test_which_month_wants_a_month_of_the_asked_year():
     assert expected_type("أين تقع كازاخستان بالنسبة لأوروبا وآسيا؟") is None  # "بالنسبة ل" is not a ratio
     texts = ["برنامج التعاون للفترة 2025-2027", "وفي اجتماع لمجلس رؤساء الدول في يوليو 2023"]
     assert choose_evidence("In which month did the council meet?", _retrieved(texts)).short == "يوليو 2023"
-    ev = choose_evidence("In which month of 2025 will the summit take place?", _retrieved(texts))
+    ev = choose_evidence("In which month of 2025 was the programme adopted?", _retrieved(texts))
     assert not ev.picked and "month" in ev.abstain_reason
     ev = choose_evidence("When in 2023 did the council meet?", _retrieved(texts))
     assert ev.short == "يوليو 2023"  # the asked year's date, not the period before it
@@ -561,3 +562,34 @@ def test_country_forms_give_the_adjective_stem_too():
     from rag.text import tokens
 
     assert "افغان" in tokens("الأزمة الأفغانية") and "افغان" not in tokens("أفغانستان")
+
+
+SUMMITS = [
+    "وكانت مؤتمرات القمة السابقة لمنظمة شنغهاي للتعاون تؤثر على الاستراتيجيات الجيوسياسية.",
+    "تستخدم كازاخستان استراتيجية منظمة شنغهاي للتعاون لمكافحة المخدرات للفترة 2024-2029.",
+    "وفي اجتماع لمجلس رؤساء الدول في يوليو 2023، حدد رئيس كازاخستان أهداف الرئاسة.",
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("Which city hosted the 2024 SCO summit?", "the 2024 summit"),
+        ("أي مدينة استضافت قمة المنظمة عام 2024؟", "the 2024 summit"),  # "2024-2029" names no summit
+        ("أين ستعقد القمة القادمة للمنظمة؟", "the next summit"),  # only "previous summits"
+        ("When will the next meeting be held?", "the next meeting"),
+        ("What did Tokayev say at the 2023 meeting?", None),  # a meeting of 2023 is named
+        ("What did previous summits do?", None),  # no year, not the next one
+        ("Which city hosted the 2024 Olympics?", None),  # no gathering asked about
+    ],
+)
+def test_a_particular_gathering_must_be_named_with_its_year(question, missing):
+    got = missing_event(question, SUMMITS)
+    assert (got[0] if got else None) == missing
+    assert missing_event(question, SUMMITS[1:2]) is None  # no text names any gathering: not judged here
+
+
+def test_abstains_on_a_summit_the_sources_never_name():
+    ev = choose_evidence("أين ستعقد القمة القادمة للمنظمة؟", _retrieved(SUMMITS))
+    assert not ev.picked and ev.abstain_reason == "the passages found never mention the next summit"
+    assert abstain_text("ar", ev.abstain_reason, ev.abstain_reason_ar).count("القمة القادمة") == 1

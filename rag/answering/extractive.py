@@ -26,6 +26,7 @@ from rag.answering.focus import (
     countries_in,
     is_lead_candidate,
     mentions,
+    missing_event,
     missing_head,
     missing_names,
     missing_speaker,
@@ -342,6 +343,9 @@ def _never_mentioned(question: str, texts: list[str], translator: Translator | N
     speaker = missing_speaker(question, texts)
     if speaker:
         return f"the passages found never mention {speaker}", f"لا تذكر المقاطع التي وُجدت {speaker}"
+    event = missing_event(question, texts)
+    if event:
+        return f"the passages found never mention {event[0]}", f"لا تذكر المقاطع التي وُجدت {event[1]}"
     head = missing_head(question, texts, translator)
     if head:
         return f"the passages found never say who heads {head}", f"لا تذكر المقاطع التي وُجدت من يرأس {head}"

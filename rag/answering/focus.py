@@ -446,6 +446,45 @@ def _as_asked(question: str, asked: str, start: int, end: int) -> str:
     return (question if len(asked) == len(question) else asked)[start:end].strip()
 
 
+# A particular gathering: "the 2024 summit", "the next summit", "قمة المنظمة القادمة". The passages must name
+# one with what singles it out (its year, or that it is still to come), in the same sentence: "previous summits"
+# and a "2024-2029" strategy elsewhere do not make "the 2024 summit".
+_EVENT = re.compile(
+    r"\b(?:summits?|meetings?|conferences?)\b|(?<![^\W\d_])(?:ال)?(?:قمه|قمم|اجتماع|اجتماعات|موتمر|موتمرات)(?![^\W\d_])"
+)
+_EVENT_AR = {
+    "summit": ("قمة", "القمة القادمة"),
+    "meeting": ("اجتماع", "الاجتماع القادم"),
+    "conference": ("مؤتمر", "المؤتمر القادم"),
+}
+_NEXT = re.compile(r"\b(?:next|upcoming|forthcoming)\b|(?<![^\W\d_])(?:ال)?(?:قادمه|مقبله|القادم|المقبل)(?![^\W\d_])")
+
+
+def missing_event(question: str, texts: list[str]) -> tuple[str, str] | None:
+    """For a question about a gathering singled out by a year or as the next one, what it asks about (English,
+    Arabic) when no text names such a gathering with that year or as still to come; None otherwise, and when no
+    text names a gathering at all (not judged here)."""
+    q = normalize(question)
+    m = _EVENT.search(q)
+    if not m:
+        return None
+    years, coming = years_in(question), bool(_NEXT.search(q))
+    if not years and not coming:
+        return None
+    hays = [normalize(t) for t in texts]
+    events = [t for t in hays if _EVENT.search(t)]
+    if not events:
+        return None
+    if any((not years or years_in(t) & years) and (not coming or _NEXT.search(t)) for t in events):
+        return None
+    word = m.group().removeprefix("ال")
+    en = next((k for k, (v, _) in _EVENT_AR.items() if normalize(v) == word or word.startswith(k)), "meeting")
+    when = " ".join(str(y) for y in sorted(years))
+    shown_en = f"the next {en}" if coming else f"the {when} {en}"
+    shown_ar = _EVENT_AR[en][1] if coming else f"{_EVENT_AR[en][0]} عام {when}"
+    return shown_en, shown_ar
+
+
 def missing_speaker(question: str, texts: list[str]) -> str | None:
     """The speaker (as the question names them) of a "what did X say / X's view" question whom none of the
     texts name: a country's president, leader or minister (role and country in one text), a person by name

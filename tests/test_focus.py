@@ -337,10 +337,10 @@ def test_attribute_question_quotes_the_sentence_that_names_it_or_abstains():
         ("For how long does each member hold the chair?", "duration"),
         ("كم تدوم رئاسة الدولة العضو للمنظمة؟", "duration"),
         ("كم استمرت الرئاسة؟", "duration"),
-        ("How long is the border between Kazakhstan and China?", "extent"),  # a length or a time
-        ("How long is the Kokaral dam?", "extent"),
-        ("How tall is the tallest building in Astana?", "extent"),
-        ("ما طول السد؟", "extent"),
+        ("How long is the border between Kazakhstan and China?", "size"),  # a thing in space: a length, not "2024-2029"
+        ("How long is the Kokaral dam?", "size"),
+        ("How tall is the tallest building in Astana?", "size"),
+        ("ما طول السد؟", "size"),
         ("How long will the programme last?", "duration"),
         ("كم عدد الدول الأعضاء؟", "quantity"),
         ("متى عقد الاجتماع؟", "date"),
@@ -593,3 +593,25 @@ def test_abstains_on_a_summit_the_sources_never_name():
     ev = choose_evidence("أين ستعقد القمة القادمة للمنظمة؟", _retrieved(SUMMITS))
     assert not ev.picked and ev.abstain_reason == "the passages found never mention the next summit"
     assert abstain_text("ar", ev.abstain_reason, ev.abstain_reason_ar).count("القمة القادمة") == 1
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How long is the border between Kazakhstan and China?", "size"),
+        ("ما طول الحدود بين كازاخستان والصين؟", "size"),
+        ("ما مساحة كازاخستان؟", "size"),
+        ("How long is the Kokaral dam?", "size"),
+        ("How long is the chairmanship?", "extent"),  # a time or a size
+        ("ما طول فترة الرئاسة؟", "extent"),
+    ],
+)
+def test_things_in_space_want_a_size(question, kind):
+    assert expected_type(question) == kind
+
+
+def test_a_period_is_no_length_of_a_border():
+    texts = ["تستخدم كازاخستان مع الصين استراتيجية منظمة شنغهاي للتعاون لمكافحة المخدرات للفترة 2024-2029."]
+    ev = choose_evidence("How long is the border between Kazakhstan and China?", _retrieved(texts))
+    assert not ev.picked and ev.abstain_reason == "the closest passages contain no length or size"
+    assert choose_evidence("How long is the strategy?", _retrieved(texts)).short == "2024-2029"

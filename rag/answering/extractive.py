@@ -104,6 +104,7 @@ _KINDS: dict[str, tuple[list[re.Pattern[str]], str]] = {
     "duration": ([_DATE_PATTERNS[0], _DURATION], "length of time"),
     "quantity": ([_QUANTITY], "number"),
     "extent": ([_DATE_PATTERNS[0], _DURATION, _SIZE], "length or size"),
+    "size": ([_SIZE], "length or size"),
 }
 
 _EN_DATE = re.compile(
@@ -119,6 +120,20 @@ _EN_DURATION = re.compile(
     re.I,
 )
 # "How long is the dam / the presidency?": a size or a length of time, whichever the evidence holds.
+# Only a size answers for a thing in space: "how long is the border" (not "2024-2029"), "how wide", "ما مساحة".
+_PHYSICAL = (
+    r"border|frontier|river|road|railway|rail line|pipeline|canal|coast|coastline|shore|bridge|tunnel|wall|dam"
+    r"|highway|motorway|corridor|runway|lake|sea|island|field|park|reserve"
+)
+_EN_SIZE = re.compile(
+    rf"\bhow long (?:is|was|are|were|will be) (?:the |its |their |this |that )?(?:[\w-]+ ){{0,3}}(?:{_PHYSICAL})s?\b"
+    r"|\bhow (?:tall|high|deep|wide|far|heavy) (?:is|was|are|were)\b",
+    re.I,
+)
+_AR_SIZE = re.compile(
+    r"(?:ما|كم) (?:هو |هي )?(?:عرض|ارتفاع|عمق|مساحة|مساحه)(?![^\W\d_])"
+    r"|(?:ما|كم) (?:هو |هي )?طول (?:ال)?(?:حدود|نهر|طريق|خط|سكة|سكه|قناة|قناه|ساحل|جسر|نفق|سد|ممر|بحيرة|بحيره)"
+)
 _EN_EXTENT = re.compile(
     r"\bhow long (?:is|was|are|were|will be)\b(?!(?:\s+\S+){0,4}\s+(?:last|take)s?\b)"
     r"|\bhow (?:tall|high|deep|wide|far|heavy|big|large) (?:is|was|are|were)\b",
@@ -161,8 +176,10 @@ class Evidence:
 
 
 def expected_type(question: str) -> str | None:
-    """ "extent", "duration", "month", "date", "quantity" or None, from the question's wording (English or
+    """ "size", "extent", "duration", "month", "date", "quantity" or None, from the question's wording (English or
     Arabic)."""
+    if _EN_SIZE.search(question) or _AR_SIZE.search(question):
+        return "size"
     if _EN_EXTENT.search(question) or _AR_EXTENT.search(question):
         return "extent"
     if _EN_DURATION.search(question) or _AR_DURATION.search(question):

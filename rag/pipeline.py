@@ -83,6 +83,11 @@ class Pipeline:
         before = [c for c in self.sentences(retrieved.chunk.source) if c.end <= retrieved.chunk.start]
         return Retrieved(chunk=before[-1], score=0.0) if before else None
 
+    def next(self, retrieved: Retrieved) -> Retrieved | None:
+        """The sentence after a retrieved one in its document (across a paragraph break), if any."""
+        after = [c for c in self.sentences(retrieved.chunk.source) if c.start >= retrieved.chunk.end]
+        return Retrieved(chunk=after[0], score=0.0) if after else None
+
     def lead(self, source: str) -> Retrieved | None:
         """The document's opening sentence, past its outlet, title and byline."""
         chunk = next((c for c in self.sentences(source) if is_lead_candidate(c.text)), None)
@@ -241,6 +246,7 @@ def evidence(question: str, retrieved: list[Retrieved], pipe: Pipeline) -> Evide
         "translator": partial(word_translations, store=pipe.store, second=pipe.second),
         "speller": partial(spelled_names, store=pipe.store),
         "before": pipe.previous,
+        "after": pipe.next,
     }
     ev = choose_evidence(question, retrieved, **helpers)
     if ev.unnamed:

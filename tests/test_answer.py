@@ -89,3 +89,17 @@ def test_empty_store_ingests_the_default_article_first(isolated):
     assert pipe.store.count() == 0
     answer("ما هي منظمة شنغهاي للتعاون؟", pipeline=pipe)
     assert pipe.store.count() > 30
+
+
+def test_the_sentences_before_and_after_one_in_the_text(fake_pipeline):
+    pipe = fake_pipeline
+    pipe.ensure_corpus()
+    source = "000_c19c94f8a9a8e670.txt"
+    chunks = pipe.sentences(source)
+    i = next(i for i, c in enumerate(chunks) if c.text.startswith("تتمتع هذه الطريقة الفريدة"))
+    middle = Retrieved(chunk=chunks[i], score=1.0)
+    assert pipe.previous(middle).chunk.text.startswith("وللتغلب على هذا العائق")
+    assert pipe.next(middle).chunk == chunks[i + 1]  # across the paragraph break
+    assert chunks[i + 1].paragraph == chunks[i].paragraph + 1
+    assert pipe.previous(Retrieved(chunk=chunks[0], score=1.0)) is None
+    assert pipe.next(Retrieved(chunk=chunks[-1], score=1.0)) is None

@@ -3,7 +3,14 @@
 
 import pytest
 
-from rag.answering.antecedent import asked_noun_words, asks_why, needs_antecedent, pointing_phrase
+from rag.answering.antecedent import (
+    asked_noun_words,
+    asks_description,
+    asks_why,
+    goes_on_about,
+    needs_antecedent,
+    pointing_phrase,
+)
 from rag.answering.extractive import choose_evidence
 from tests.test_rerank import _retrieved
 
@@ -82,3 +89,33 @@ def test_choose_evidence_quotes_the_sentence_before_first():
     assert [r.chunk.text for r in ev.picked] == [PLAIN, THEREFORE]
     assert [r.chunk.text for r in choose_evidence(question, [best]).picked] == [THEREFORE]
     assert [r.chunk.text for r in choose_evidence(question, [best], before=lambda r: None).picked] == [THEREFORE]
+
+
+PROPOSAL = "وللتغلب على هذا العائق، اقترحت كازاخستان الاستفادة من مركز أستانا المالي الدولي كمنصة."
+THIS_METHOD = "تتمتع هذه الطريقة الفريدة بالقدرة على فتح آفاق جديدة للتعاون الاقتصادي والتنمية."
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("How does the author describe the Astana proposal?", True),
+        ("كيف توصف الطريقة التي اقترحتها كازاخستان؟", True),
+        ("بماذا يصف الكاتب المنظمة؟", True),
+        ("How is Kazakhstan's foreign policy characterised?", True),
+        ("What did Kazakhstan propose?", False),
+        ("ما الوصفة التقليدية لطبق البشبرماق؟", False),  # a recipe, not a description
+    ],
+)
+def test_asks_description(question, expected):
+    assert asks_description(question) is expected
+
+
+def test_a_description_that_goes_on_in_the_next_sentence_is_quoted_after_it():
+    question = "كيف توصف الطريقة التي اقترحتها كازاخستان؟"
+    assert goes_on_about(question, THIS_METHOD)
+    assert not goes_on_about(question, PLAIN)  # points back at nothing
+    assert not goes_on_about("What did Kazakhstan propose?", THIS_METHOD)
+    best, following = _retrieved([PROPOSAL, THIS_METHOD])
+    ev = choose_evidence(question, [best], after=lambda r: following if r is best else None)
+    assert [r.chunk.text for r in ev.picked] == [PROPOSAL, THIS_METHOD]
+    assert [r.chunk.text for r in choose_evidence(question, [best]).picked] == [PROPOSAL]

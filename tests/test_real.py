@@ -87,6 +87,9 @@ def test_end_to_end_on_the_real_article(isolated):
     assert len(res.citations) == 2, res.text
     assert res.citations[0].quote.startswith("وكانت مؤتمرات القمة السابقة")
     assert res.citations[1].quote.startswith("ولذلك قد يكون من الصعب")
+    # "How is X described": the sentence after the one naming X opens "this unique method ..." and is quoted too.
+    res = answer("كيف توصف الطريقة التي اقترحتها كازاخستان؟", pipeline=pipe)
+    assert [c.quote[:20] for c in res.citations] == ["وللتغلب على هذا العائق"[:20], "تتمتع هذه الطريقة الفريدة"[:20]]
 
 
 def _rag(*args, env=None):

@@ -1,6 +1,7 @@
-"""When the quoted sentence leans on the one before it, so that the sentence before must be quoted too.
+"""When the quoted sentence leans on the one before it, so that the sentence before must be quoted too, or the
+next sentence goes on about it, so that it must be quoted after it.
 
-Two cases, both read off the words (no model):
+Three cases, all read off the words (no model):
 
 - A "why" question answered by a sentence that opens with a consequence ("ولذلك قد يكون من الصعب ...",
   "Therefore ..."): the sentence says what follows, the one before says why.
@@ -84,3 +85,20 @@ def needs_antecedent(question: str, sentence: str, translator: Translator | None
             return False
         asked = [a for ws in translator(asked).values() for a in ws]
     return bool(phrase & set(tokens(" ".join(asked))))
+
+
+_DESCRIBE = re.compile(
+    r"\b(?:describ\w*|characteri[sz]\w*|portray\w*|depict\w*|assess\w*|evaluat\w*)\b"
+    r"|(?<![^\W\d_])(?:[يت]?وصف\w*|[يت]صف\w*|بم(?:اذا)? [يت]صف|تقييم|يقيم|تقيم)(?![^\W\d_])"
+)
+
+
+def asks_description(question: str) -> bool:
+    """ "How does the author describe X", "كيف توصف X": the question asks what is said of X."""
+    return bool(_DESCRIBE.search(normalize(question)))
+
+
+def goes_on_about(question: str, following: str) -> bool:
+    """Whether `following`, the sentence after the one chosen for a "how is X described" question, opens by
+    pointing back at it (and so says what X is like)."""
+    return asks_description(question) and bool(pointing_phrase(following))

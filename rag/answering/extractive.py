@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rag.answering.antecedent import needs_antecedent
+from rag.answering.antecedent import goes_on_about, needs_antecedent
 from rag.answering.focus import (
     YEAR,
     Translator,
@@ -378,11 +378,13 @@ def choose_evidence(
     translator: Translator | None = None,
     speller: Callable[[str], list[str]] | None = None,
     before: Callable[[Retrieved], Retrieved | None] | None = None,
+    after: Callable[[Retrieved], Retrieved | None] | None = None,
 ) -> Evidence:
     """Pick the sentence to quote; for typed questions the first one that holds a value. With
     `naming_first` (a second look, after the best sentences named nothing the question names), sentences
     naming the question's countries and years go first. `before` gives the sentence before a sentence: it is
-    quoted too when the chosen one leans on it (rag.answering.antecedent)."""
+    quoted too when the chosen one leans on it; `after` the one after: quoted too when it goes on about what a
+    "how is X described" question asks (rag.answering.antecedent)."""
     if not retrieved:
         return Evidence([], abstain_reason="nothing relevant was found in the sources")
     why = _never_mentioned(question, [r.chunk.text for r in retrieved], translator)
@@ -431,6 +433,9 @@ def choose_evidence(
         prior = before(best)
         if prior is not None:
             return Evidence([prior, best])
+    following = after(best) if short is None and after is not None else None
+    if following is not None and goes_on_about(question, following.chunk.text):
+        return Evidence([best, following])
     if short is None:
         runner_up = _close_runner_up(question, retrieved)
         if runner_up is not None:

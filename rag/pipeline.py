@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from rag.answering import check_backend
 from rag.answering.extractive import Evidence, abstain_text, choose_evidence, render
-from rag.answering.focus import asks_for_gist, is_lead_candidate
+from rag.answering.focus import asks_for_ending, asks_for_gist, asks_for_opening, is_lead_candidate
 from rag.bridge import spelled_names, unknown_names, word_translations
 from rag.citations import check_answer, locate
 from rag.errors import InputError
@@ -229,10 +229,14 @@ def cite(retrieved: list[Retrieved], pipe: Pipeline) -> list[Citation]:
 def evidence(question: str, retrieved: list[Retrieved], pipe: Pipeline) -> Evidence:
     """The sentences to quote, or why not; something the question names but the retrieved sentences never
     mention (the byline of "who wrote it?" ranks low) is first looked for in the rest of their documents."""
-    if retrieved and asks_for_gist(question):
+    if retrieved and (asks_for_gist(question) or asks_for_opening(question)):
         lead = pipe.lead(retrieved[0].chunk.source)
         if lead is not None:
             return Evidence([lead])
+    if retrieved and asks_for_ending(question):
+        last = pipe.sentences(retrieved[0].chunk.source)[-1:]
+        if last:
+            return Evidence([Retrieved(chunk=last[0], score=0.0)])
     unknown = unknown_names(question, pipe.store, pipe.second)
     if unknown:
         return Evidence(

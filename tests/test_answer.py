@@ -103,3 +103,10 @@ def test_the_sentences_before_and_after_one_in_the_text(fake_pipeline):
     assert chunks[i + 1].paragraph == chunks[i].paragraph + 1
     assert pipe.previous(Retrieved(chunk=chunks[0], score=1.0)) is None
     assert pipe.next(Retrieved(chunk=chunks[-1], score=1.0)) is None
+
+
+def test_how_the_article_ends_quotes_its_last_sentence(fake_pipeline):
+    res = answer("How does the article end?", pipeline=fake_pipeline)
+    assert [c.quote for c in res.citations] == [fake_pipeline.sentences("000_c19c94f8a9a8e670.txt")[-1].text]
+    assert res.citations[0].quote.startswith("ولذلك فإن قيادة كازاخستان")
+    _verbatim(fake_pipeline, res)

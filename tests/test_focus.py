@@ -7,7 +7,9 @@ from rag.answering.focus import (
     ATTRIBUTES,
     asked_attribute,
     asked_position,
+    asks_for_ending,
     asks_for_gist,
+    asks_for_opening,
     asks_for_organisation,
     asks_where_country,
     country_forms,
@@ -615,3 +617,25 @@ def test_a_period_is_no_length_of_a_border():
     ev = choose_evidence("How long is the border between Kazakhstan and China?", _retrieved(texts))
     assert not ev.picked and ev.abstain_reason == "the closest passages contain no length or size"
     assert choose_evidence("How long is the strategy?", _retrieved(texts)).short == "2024-2029"
+
+
+@pytest.mark.parametrize(
+    ("question", "opening", "ending"),
+    [
+        ("How does the article end?", False, True),
+        ("كيف يختتم الكاتب المقال؟", False, True),
+        ("What does the author conclude?", False, True),
+        ("What does the author conclude about water security?", False, False),  # a question about content
+        ("How does the article begin?", True, False),
+        ("بماذا يبدأ المقال؟", True, False),
+        ("How did the talks end?", False, False),
+    ],
+)
+def test_questions_about_how_the_text_begins_or_ends(question, opening, ending):
+    assert (asks_for_opening(question), asks_for_ending(question)) == (opening, ending)
+
+
+def test_a_length_of_or_a_turnover_wants_a_value():
+    assert expected_type("What is the length of the Kazakhstan-Russia border?") == "size"
+    assert expected_type("What is the SCO Business Council's annual turnover?") == "quantity"
+    assert expected_type("What is the area of cooperation?") is None  # "area" of cooperation is no size

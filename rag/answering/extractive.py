@@ -127,7 +127,7 @@ _PHYSICAL = (
 )
 _EN_SIZE = re.compile(
     rf"\bhow long (?:is|was|are|were|will be) (?:the |its |their |this |that )?(?:[\w-]+ ){{0,3}}(?:{_PHYSICAL})s?\b"
-    r"|\bhow (?:tall|high|deep|wide|far|heavy) (?:is|was|are|were)\b",
+    r"|\bhow (?:tall|high|deep|wide|far|heavy) (?:is|was|are|were)\b|\b(?:length|width|height|depth) of\b",
     re.I,
 )
 _AR_SIZE = re.compile(
@@ -142,7 +142,7 @@ _EN_EXTENT = re.compile(
 _AR_EXTENT = re.compile(r"(?:ما|كم) (?:هو |هي )?(?:طول|عرض|ارتفاع|عمق|مساحة|مساحه)(?![^\W\d_])")
 _EN_QUANTITY = re.compile(
     r"\b(how many|how much|what percentage|what percent|population|number of|"
-    r"how large|how big|how long|what share|how old|what age|rate)\b",
+    r"how large|how big|how long|what share|how old|what age|rate|turnover|revenue|gdp|annual budget)\b",
     re.I,
 )
 _AR_DATE = re.compile(

@@ -542,6 +542,30 @@ _GIST = re.compile(
 _MIN_LEAD_WORDS = 8  # shorter opening lines are an outlet or a title
 
 
+# "How does the article begin / end?": its opening sentence (as for the gist) or its last one.
+_OPENING = re.compile(
+    r"\bhow (?:does|did) (?:the|this) (?:article|text|piece|op-?ed|essay|column|author) (?:begin|start|open)\W*$"
+    r"|(?:كيف|بماذا|بم) (?:يبدا|يبتدي|يستهل|بدا|بدات|استهل|يفتتح|افتتح) (?:ال)?(?:مقال|مقاله|كاتب|نص)"
+)
+_ENDING = re.compile(
+    r"\bhow (?:does|did) (?:the|this) (?:article|text|piece|op-?ed|essay|column|author)"
+    r" (?:end|conclude|close|finish)\W*$"
+    r"|\bwhat (?:does|did) (?:the|this) (?:article|text|piece|author) conclude\W*$"
+    r"|(?:كيف|بماذا|بم) (?:ينتهي|انتهي|انتهت|يختتم|اختتم|يختم|ختم) (?:ال)?(?:مقال|مقاله|كاتب|نص)"
+    r"|ما (?:هي )?(?:خاتمه|خلاصه) (?:ال)?(?:مقال|نص)"
+)
+
+
+def asks_for_opening(question: str) -> bool:
+    """ "How does the article begin?", "بماذا يبدأ المقال؟": answered by its opening sentence."""
+    return bool(_OPENING.search(normalize(question)))
+
+
+def asks_for_ending(question: str) -> bool:
+    """ "How does the article end?", "كيف يختتم الكاتب المقال؟": answered by its last sentence."""
+    return bool(_ENDING.search(normalize(question)))
+
+
 def asks_for_gist(question: str) -> bool:
     """Whether the question asks what the document is about as a whole ("the main idea", "الفكرة الرئيسية")."""
     return bool(_GIST.search(normalize(question)))

@@ -452,11 +452,12 @@ def _as_asked(question: str, asked: str, start: int, end: int) -> str:
 _EVENT = re.compile(
     r"\b(?:summits?|meetings?|conferences?)\b|(?<![^\W\d_])(?:ال)?(?:قمه|قمم|اجتماع|اجتماعات|موتمر|موتمرات)(?![^\W\d_])"
 )
-_EVENT_AR = {
-    "summit": ("قمة", "القمة القادمة"),
-    "meeting": ("اجتماع", "الاجتماع القادم"),
-    "conference": ("مؤتمر", "المؤتمر القادم"),
-}
+# (English, how a question's word for it starts, normalised; Arabic "a ...", "the next ...")
+_EVENT_NAMES = [
+    ("summit", ("summit", "قمه", "قمم"), "قمة", "القمة القادمة"),
+    ("meeting", ("meeting", "اجتماع"), "اجتماع", "الاجتماع القادم"),
+    ("conference", ("conference", "موتمر"), "مؤتمر", "المؤتمر القادم"),
+]
 _NEXT = re.compile(r"\b(?:next|upcoming|forthcoming)\b|(?<![^\W\d_])(?:ال)?(?:قادمه|مقبله|القادم|المقبل)(?![^\W\d_])")
 
 
@@ -478,11 +479,9 @@ def missing_event(question: str, texts: list[str]) -> tuple[str, str] | None:
     if any((not years or years_in(t) & years) and (not coming or _NEXT.search(t)) for t in events):
         return None
     word = m.group().removeprefix("ال")
-    en = next((k for k, (v, _) in _EVENT_AR.items() if normalize(v) == word or word.startswith(k)), "meeting")
+    en, _, a, next_ar = next(e for e in _EVENT_NAMES if word.startswith(e[1]))
     when = " ".join(str(y) for y in sorted(years))
-    shown_en = f"the next {en}" if coming else f"the {when} {en}"
-    shown_ar = _EVENT_AR[en][1] if coming else f"{_EVENT_AR[en][0]} عام {when}"
-    return shown_en, shown_ar
+    return (f"the next {en}", next_ar) if coming else (f"the {when} {en}", f"{a} عام {when}")
 
 
 def missing_speaker(question: str, texts: list[str]) -> str | None:

@@ -33,6 +33,7 @@ from tests.test_rerank import _retrieved
     [
         ("What is the capital of Kazakhstan?", "capital city"),
         ("ما الجهة الإخبارية التي نشرت المقال؟", "publisher"),
+        ("من سيرأس المنظمة بعد كازاخستان؟", "predecessor or successor"),
         ("Which news outlet published this piece?", "publisher"),
         ("Where was this article published?", "publisher"),
         ("ما هي عاصمة كازاخستان؟", "capital city"),
@@ -570,6 +571,7 @@ SUMMITS = [
     "وكانت مؤتمرات القمة السابقة لمنظمة شنغهاي للتعاون تؤثر على الاستراتيجيات الجيوسياسية.",
     "تستخدم كازاخستان استراتيجية منظمة شنغهاي للتعاون لمكافحة المخدرات للفترة 2024-2029.",
     "وفي اجتماع لمجلس رؤساء الدول في يوليو 2023، حدد رئيس كازاخستان أهداف الرئاسة.",
+    "وتنظيم الندوة الدولية للعلوم والممارسات حول القبيلة الذهبية وتراثها في تركستان.",
 ]
 
 
@@ -580,8 +582,10 @@ SUMMITS = [
         ("أي مدينة استضافت قمة المنظمة عام 2024؟", "the 2024 summit"),  # "2024-2029" names no summit
         ("أين ستعقد القمة القادمة للمنظمة؟", "the next summit"),  # only "previous summits"
         ("When will the next meeting be held?", "the next meeting"),
+        ("Which Kazakh city will host the symposium in 2025?", "the 2025 symposium"),
         ("What did Tokayev say at the 2023 meeting?", None),  # a meeting of 2023 is named
         ("What did previous summits do?", None),  # no year, not the next one
+        ("Which city will host the symposium?", None),
         ("Which city hosted the 2024 Olympics?", None),  # no gathering asked about
     ],
 )
@@ -604,6 +608,7 @@ def test_abstains_on_a_summit_the_sources_never_name():
         ("ما طول الحدود بين كازاخستان والصين؟", "size"),
         ("ما مساحة كازاخستان؟", "size"),
         ("How long is the Kokaral dam?", "size"),
+        ("لمدة كم تتولى كل دولة كرسي الرئاسة؟", "duration"),  # "for how long", not "how many"
         ("How long is the chairmanship?", "extent"),  # a time or a size
         ("ما طول فترة الرئاسة؟", "extent"),
     ],

@@ -186,7 +186,8 @@ ATTRIBUTES = [
         r"|\bnext (?:chair|president|presiden|host|leader)"
         r"|\b(?:chair\w*|presid\w*|led|lead\w*|head\w*|host\w*) (?:\S+ ){0,4}(?:before|after) "
         r"|(?<![^\W\d_])(?:يخلف|سيخلف|خليفه|سلف)(?![^\W\d_])"
-        r"|(?:رياس|يتولي|سيتولي|تولي|تولت|تراس|يتراس|سيتراس|ستتولي|ستتراس)\S* (?:\S+ ){0,3}(?:قبل|بعد) ",
+        r"|(?:رياس|يتولي|سيتولي|تولي|تولت|تراس|يتراس|سيتراس|ستتولي|ستتراس|يراس|سيراس|ستراس)\S*"
+        r" (?:\S+ ){0,3}(?:قبل|بعد) ",
         rf"{_AR_PRE}(?:خلف|سلف|خليفه)(?:ه|ها)?{_AR_END}|تسلم|سلمت|تنتقل|انتقلت|predecessor|successor|succeed"
         r"|took over|hand(?:ed|s)? over",
     ),
@@ -450,13 +451,15 @@ def _as_asked(question: str, asked: str, start: int, end: int) -> str:
 # one with what singles it out (its year, or that it is still to come), in the same sentence: "previous summits"
 # and a "2024-2029" strategy elsewhere do not make "the 2024 summit".
 _EVENT = re.compile(
-    r"\b(?:summits?|meetings?|conferences?)\b|(?<![^\W\d_])(?:ال)?(?:قمه|قمم|اجتماع|اجتماعات|موتمر|موتمرات)(?![^\W\d_])"
+    r"\b(?:summits?|meetings?|conferences?|symposi(?:um|a|ums))\b"
+    r"|(?<![^\W\d_])(?:ال)?(?:قمه|قمم|اجتماع|اجتماعات|موتمر|موتمرات|ندوه|ندوات)(?![^\W\d_])"
 )
 # (English, how a question's word for it starts, normalised; Arabic "a ...", "the next ...")
 _EVENT_NAMES = [
     ("summit", ("summit", "قمه", "قمم"), "قمة", "القمة القادمة"),
     ("meeting", ("meeting", "اجتماع"), "اجتماع", "الاجتماع القادم"),
     ("conference", ("conference", "موتمر"), "مؤتمر", "المؤتمر القادم"),
+    ("symposium", ("symposi", "ندو"), "ندوة", "الندوة القادمة"),
 ]
 _NEXT = re.compile(r"\b(?:next|upcoming|forthcoming)\b|(?<![^\W\d_])(?:ال)?(?:قادمه|مقبله|القادم|المقبل)(?![^\W\d_])")
 

@@ -16,6 +16,7 @@ from rag.answering.focus import (
     is_lead_candidate,
     mentions,
     missing_event,
+    missing_funder,
     missing_head,
     missing_names,
     missing_speaker,
@@ -644,3 +645,14 @@ def test_a_length_of_or_a_turnover_wants_a_value():
     assert expected_type("What is the length of the Kazakhstan-Russia border?") == "size"
     assert expected_type("What is the SCO Business Council's annual turnover?") == "quantity"
     assert expected_type("What is the area of cooperation?") is None  # "area" of cooperation is no size
+
+
+def test_who_funds_x_needs_x_named_with_funding():
+    byline = "بقلم: زمان باجوا، المدير التنفيذي لمركز أبحاث إسلام أباد YFK."
+    funded = "في المبادرات الإقليمية الممولة من منظمة شنغهاي للتعاون."
+    assert missing_funder("من يمول مركز أبحاث إسلام أباد؟", [byline, funded]) == "مركز أبحاث إسلام أباد"
+    assert missing_funder("من يمول المبادرات الإقليمية؟", [byline, funded]) is None  # named with "الممولة"
+    assert missing_funder("من يمول البنك الدولي؟", [byline, funded]) is None  # not named: not judged here
+    assert missing_funder("Who funds the initiatives?", [funded], lambda ws: {"initiatives": ["المبادرات"]}) is None
+    ev = choose_evidence("من يمول مركز أبحاث إسلام أباد؟", _retrieved([byline, funded]))
+    assert not ev.picked and "من يمول مركز أبحاث إسلام أباد" in ev.abstain_reason_ar

@@ -27,6 +27,7 @@ from rag.answering.focus import (
     is_lead_candidate,
     mentions,
     missing_event,
+    missing_funder,
     missing_head,
     missing_names,
     missing_speaker,
@@ -366,6 +367,9 @@ def _never_mentioned(question: str, texts: list[str], translator: Translator | N
     head = missing_head(question, texts, translator)
     if head:
         return f"the passages found never say who heads {head}", f"لا تذكر المقاطع التي وُجدت من يرأس {head}"
+    funded = missing_funder(question, texts, translator)
+    if funded:
+        return f"the passages found never say who funds {funded}", f"لا تذكر المقاطع التي وُجدت من يمول {funded}"
     return None
 
 

@@ -626,12 +626,37 @@ def shown_word(question: str, word: str) -> str:
 _HEAD_SAID = re.compile(r"رييس|رياس|يراس|تراس|قايد|يقود|مدير|يدير|زعيم|\b(?:head|lead|chair|director|president)")
 
 
+# Who pays for something: "who funds the YFK think tank", "من يمول مركز أبحاث إسلام أباد".
+_FUND_ASKED = re.compile(
+    r"\b(?:who|(?:which|what) \w+(?: \w+)?) (?:funds|finances|financed|funded|sponsors|sponsored|bankrolls|pays for)"
+    r" (?P<en>.+?)[?.]*$"
+    r"|(?:من|ما الذي|اي جهه|ما الجهه التي|ما \S+ الذي) (?:يمول|تمول|مول|مولت|يدعم ماليا) (?P<ar>.+?)[؟?.]*$"
+)
+_FUND_SAID = re.compile(r"ممول|يمول|تمول|مولت|تمويل|دعم مالي|الدعم المالي|\b(?:fund|financ|sponsor)")
+
+
 def missing_head(question: str, texts: list[str], translator: Translator | None = None) -> str | None:
     """For "who heads X", X (as the question names it) when no text names X's first words with a head of
     something; None when one does, or when X cannot be matched in the texts. An English X is matched in Arabic
     texts through `translator` (each word's Arabic source words): "Business Council" -> "الأعمال", "مجلس"."""
+    return _unrelated(question, texts, translator, _HEAD_ASKED, _HEAD_SAID)
+
+
+def missing_funder(question: str, texts: list[str], translator: Translator | None = None) -> str | None:
+    """The same for "who funds X": X when no text names it with a word of funding ("الممولة", "الدعم المالي")."""
+    return _unrelated(question, texts, translator, _FUND_ASKED, _FUND_SAID)
+
+
+def _unrelated(
+    question: str,
+    texts: list[str],
+    translator: Translator | None,
+    asks: re.Pattern[str],
+    said: re.Pattern[str],
+) -> str | None:
+    """X of a "who <relation> X" question when the texts name X but never with the relation's words."""
     asked = normalize(question)
-    m = _HEAD_ASKED.search(asked)
+    m = asks.search(asked)
     if not m:
         return None
     group = "ar" if m.group("ar") else "en"
@@ -649,7 +674,7 @@ def missing_head(question: str, texts: list[str], translator: Translator | None 
         named = naming([[normalize(a).removeprefix("ال") for a in names.get(w, [])] for w in words if w in names][:2])
     if not named:
         return None  # the thing itself is not found: not judged here
-    return None if any(_HEAD_SAID.search(t) for t in named) else shown
+    return None if any(said.search(t) for t in named) else shown
 
 
 # "Which think tank", "which UN agency", "what organisation does X run", "ما المركز المالي": the answer names an

@@ -195,13 +195,17 @@ def translate_grouped(question: str, store: Any, second: Any) -> list[list[str]]
             spelled = names.spellings(a) if len(latin_skeleton(a)[0]) > MIN_CONSONANTS else []
             if spelled:
                 hits[a] = spelled
-    for n in name_words(question):  # a name the text spells means that spelling, not a loose vector match:
-        spelled = names.spellings(n)  # "according to Mukushev" ~ "شهاده" (testimony) -> "موكوشيف"
-        if spelled and normalize(n) in hits and not set(spelled) & set(hits[normalize(n)]):
-            hits[normalize(n)] = spelled
-    skip = {a for a, ws in hits.items() if ws}
-    spelled_names = [names.spellings(n) for n in name_words(question) if normalize(n) not in skip]
-    return [ws for ws in [*hits.values(), *spelled_names] if ws]
+    # A name the text spells means that spelling, where the word vectors found nothing or a loose match
+    # ("according to Mukushev" ~ "شهاده", testimony -> "موكوشيف"); one they translate stays ("Kazakhstan").
+    unasked = []
+    for n in name_words(question):
+        spelled, key = names.spellings(n), normalize(n)
+        if spelled and not set(spelled) & set(hits.get(key, [])):
+            if key in hits:
+                hits[key] = spelled
+            else:
+                unasked.append(spelled)
+    return [ws for ws in [*hits.values(), *unasked] if ws]
 
 
 def word_translations(asked: list[str], store: Any, second: Any) -> dict[str, list[str]]:

@@ -11,13 +11,13 @@ _ALEF = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه
 _ARABIC_CHAR = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _LATIN_CHAR = re.compile("[A-Za-z]")
 # Bump when tokens() changes: persisted lexical indexes built with another version are rebuilt.
-TOKENIZER_VERSION = "2"
+TOKENIZER_VERSION = "3"
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)  # letters and digits; Arabic punctuation (؟ ، ؛) splits
 _EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 # Clitic prefixes and suffixes stripped by the light stemmer (longest first).
 _PREFIXES = ("وبال", "وال", "بال", "كال", "فال", "لل", "ال", "و", "ب", "ل", "ف", "ك")
-_SUFFIXES = ("هما", "كما", "ات", "ون", "ين", "ها", "هم", "ية", "يه", "ه", "ي")
+_SUFFIXES = ("هما", "كما", "ات", "ون", "ين", "ها", "هم", "ية", "يه", "ه", "يا", "ي", "ا")
 
 # Function words that carry no evidence (Arabic after normalisation, English lower-case).
 STOPWORDS = frozenset(

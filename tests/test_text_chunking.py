@@ -47,6 +47,14 @@ def test_arabic_normalisation_folds_variants():
     assert tokens("والاستثمارات") == tokens("الاستثمارات")
 
 
+def test_accusative_and_adverb_endings_meet_the_plain_word():
+    # "يشكل عائقا" answers "ما العائق"; "إقليميا" asks about "منظمة إقليمية".
+    assert tokens("عائقاً") == tokens("عائقا") == tokens("العائق")
+    assert tokens("إقليميا") == tokens("الإقليمية") == tokens("إقليمي")
+    assert tokens("دوراً") == tokens("الدور")
+    assert tokens("آسيا") != tokens("آس")  # three letters always stay
+
+
 def test_language_detection():
     assert detect_language("ما هي منظمة شنغهاي؟") == "ar"
     assert detect_language("What is the SCO?") == "en"

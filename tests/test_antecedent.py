@@ -112,10 +112,25 @@ def test_asks_description(question, expected):
 
 def test_a_description_that_goes_on_in_the_next_sentence_is_quoted_after_it():
     question = "كيف توصف الطريقة التي اقترحتها كازاخستان؟"
-    assert goes_on_about(question, THIS_METHOD)
-    assert not goes_on_about(question, PLAIN)  # points back at nothing
-    assert not goes_on_about("What did Kazakhstan propose?", THIS_METHOD)
+    assert goes_on_about(question, PROPOSAL, THIS_METHOD)
+    assert not goes_on_about(question, PROPOSAL, PLAIN)  # points back at nothing
+    assert not goes_on_about("What did Kazakhstan propose?", PROPOSAL, THIS_METHOD)
     best, following = _retrieved([PROPOSAL, THIS_METHOD])
     ev = choose_evidence(question, [best], after=lambda r: following if r is best else None)
     assert [r.chunk.text for r in ev.picked] == [PROPOSAL, THIS_METHOD]
     assert [r.chunk.text for r in choose_evidence(question, [best]).picked] == [PROPOSAL]
+
+
+def test_the_next_sentence_naming_what_is_asked_about_is_quoted_after_it():
+    # "this unique method" is what the question asks about; the sentence before never says "method".
+    translator = {"method": ["الطريقة", "النهج"], "open": ["فتح"], "astana": ["أستانا"]}
+
+    def translate(words):
+        return {w: translator.get(w, []) for w in words}
+
+    asked = "What could the Astana financial centre method open up?"
+    assert goes_on_about(asked, PROPOSAL, THIS_METHOD, translate)
+    assert goes_on_about("ماذا يمكن أن تفتح الطريقة المقترحة؟", PROPOSAL, THIS_METHOD)
+    assert not goes_on_about(asked, PROPOSAL, THIS_METHOD)  # no translations: nothing is named
+    assert not goes_on_about(asked, "اقترحت كازاخستان هذه الطريقة.", THIS_METHOD, translate)  # best names it too
+    assert not goes_on_about("What did Kazakhstan propose?", PROPOSAL, THIS_METHOD, translate)

@@ -9,6 +9,9 @@ Three cases, all read off the words (no model):
   الإطار النظري ..." for "which theory ..."): the sentence never names X, the one before does. The phrase
   must hold the asked noun (same stem, or for English one of its Arabic translations), so "وتشمل هذه
   المقترحات مبادرات مثل مشروع ..." still answers "which project" alone: it names the project itself.
+- The sentence after the chosen one opens by pointing back at it ("تتمتع هذه الطريقة الفريدة ...") and
+  the question is a "how is X described", or its pointing phrase names what the question asks about while
+  the chosen sentence does not ("method"): it is quoted after it.
 """
 
 from __future__ import annotations
@@ -98,7 +101,25 @@ def asks_description(question: str) -> bool:
     return bool(_DESCRIBE.search(normalize(question)))
 
 
-def goes_on_about(question: str, following: str) -> bool:
-    """Whether `following`, the sentence after the one chosen for a "how is X described" question, opens by
-    pointing back at it (and so says what X is like)."""
-    return asks_description(question) and bool(pointing_phrase(following))
+def _question_tokens(question: str, translator: Translator | None) -> set[str]:
+    """The stems of the question's content words; an English question's through their Arabic translations."""
+    content = [w for w in re.findall(r"[^\W\d_]{3,}", normalize(question)) if w not in STOPWORDS]
+    arabic = [w for w in content if not re.search(r"[a-z]", w)]
+    english = [w for w in content if re.search(r"[a-z]", w)]
+    if english and translator is not None:
+        arabic += [a for ws in translator(english).values() for a in ws]
+    return set(tokens(" ".join(arabic + english)))
+
+
+def goes_on_about(question: str, best: str, following: str, translator: Translator | None = None) -> bool:
+    """Whether `following`, the sentence after `best` (the one chosen), opens by pointing back at it and so
+    goes on about it: always for a "how is X described" question (it says what X is like); otherwise when the
+    pointing phrase names what the question asks about and `best` does not ("What could the Astana centre
+    method open up?": "مركز أستانا ..." then "تتمتع هذه الطريقة الفريدة بالقدرة على فتح آفاق جديدة")."""
+    phrase = pointing_phrase(following)
+    if not phrase:
+        return False
+    if asks_description(question):
+        return True
+    named = set(tokens(" ".join(phrase))) & _question_tokens(question, translator)
+    return bool(named - set(tokens(best)))

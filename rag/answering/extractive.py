@@ -438,7 +438,7 @@ def choose_evidence(
         if prior is not None:
             return Evidence([prior, best])
     following = after(best) if short is None and after is not None else None
-    if following is not None and goes_on_about(question, following.chunk.text):
+    if following is not None and goes_on_about(question, best.chunk.text, following.chunk.text, translator):
         return Evidence([best, following])
     if short is None:
         runner_up = _close_runner_up(question, retrieved)

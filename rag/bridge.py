@@ -20,7 +20,7 @@ import logging
 import re
 from typing import Any
 
-from rag.text import STOPWORDS, acronyms, is_arabic_script, normalize, strip_marks
+from rag.text import STOPWORDS, acronyms, is_arabic_script, normalize, spelled_out, strip_marks
 from rag.translit import MIN_CONSONANTS, SkeletonIndex, latin_skeleton, name_phrases, name_words
 
 log = logging.getLogger(__name__)
@@ -183,7 +183,14 @@ def translate_grouped(question: str, store: Any, second: Any) -> list[list[str]]
     # organisation are found by the other words and by e5, which reads the acronym spelled out).
     skip = acronyms(question)
     asked = {w: s for w, s in sorted(spellings(question).items()) if script(w) == own and w not in skip}
-    if not asked or not store.has_words(other, MIN_WORDS):  # e.g. Arabic questions, Arabic sources
+    if not store.has_words(other, MIN_WORDS):  # e.g. Arabic questions, Arabic sources
+        return []
+    if own == "latin" and skip:  # a known acronym the sources never write: its words ("UN" -> "United Nations")
+        latin = store.per_generation("words:latin", lambda: set(store.vocabulary("latin")))
+        for a in sorted(skip):
+            if a not in latin and (full := spelled_out(a)):
+                asked.update({w: s for w, s in spellings(full).items() if w not in asked})
+    if not asked:
         return []
     hits = _nearest(asked, store, second, other)
     if own != "latin":

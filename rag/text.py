@@ -217,6 +217,11 @@ def expand_query(question: str) -> str:
     return question
 
 
+def spelled_out(acronym: str) -> str | None:
+    """The words a known acronym stands for ("un" -> "United Nations"), however it is written."""
+    return _EXPANSIONS.get(acronym.upper())
+
+
 def acronyms(question: str) -> set[str]:
     """The acronyms of a question, casefolded: words written in capitals ("SCO", "YFK"; not in a question
     written all in capitals) and the known ones however written ("what is the sco")."""

@@ -13,7 +13,7 @@ from rag.store import Store
 from rag.text import normalize
 from tests.conftest import FakeEmbeddings
 
-PAIRS = {"charter": "ميثاق", "abolish": "الغي", "sco": "منظمه"}  # normalised forms, as the vocabulary stores them
+PAIRS = {"charter": "ميثاق", "abolish": "الغي", "sco": "منظمه", "united": "المتحده", "nations": "الامم"}  # normalised forms, as the vocabulary stores them
 
 
 def _word_vector(word: str) -> np.ndarray:
@@ -71,6 +71,15 @@ def test_ingest_builds_the_vocabulary_once_and_translation_finds_source_words(is
     # an acronym is not looked up by its word vector (the real "sco" lands on unrelated words)
     assert bridge.translate("what is the sco", store, second) == []
     assert bridge.translate("What is the population?", store, second) == []  # no translation above threshold
+
+
+def test_an_acronym_the_sources_never_write_is_looked_up_by_its_words(isolated):
+    pipe = Pipeline(isolated, embeddings=FakeEmbeddings(), second=FakeSecond())
+    pipe.ensure_corpus()
+    # "UN" is not in the article; "United Nations" is, in Arabic ("الأمم المتحدة")
+    assert {"الامم", "المتحده"} <= set(bridge.translate("Which UN plan?", pipe.store, pipe.second))
+    # "SCO" is written in the article ("(SCO)"): the sentences naming it are found by e5, not by its words
+    assert bridge.translate("what is the sco", pipe.store, pipe.second) == []
 
 
 def test_english_question_reaches_the_arabic_sentence_through_bm25(isolated):

@@ -13,7 +13,8 @@ from rag.store import Store
 from rag.text import normalize
 from tests.conftest import FakeEmbeddings
 
-PAIRS = {"charter": "ميثاق", "abolish": "الغي", "sco": "منظمه", "united": "المتحده", "nations": "الامم"}  # normalised forms, as the vocabulary stores them
+# normalised forms, as the vocabulary stores them
+PAIRS = {"charter": "ميثاق", "abolish": "الغي", "sco": "منظمه", "united": "المتحده", "nations": "الامم"}
 
 
 def _word_vector(word: str) -> np.ndarray:

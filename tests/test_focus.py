@@ -19,6 +19,7 @@ from rag.answering.focus import (
     missing_funder,
     missing_head,
     missing_names,
+    missing_national,
     missing_speaker,
     months_in,
     organisation_kinds,
@@ -656,3 +657,25 @@ def test_who_funds_x_needs_x_named_with_funding():
     assert missing_funder("Who funds the initiatives?", [funded], lambda ws: {"initiatives": ["المبادرات"]}) is None
     ev = choose_evidence("من يمول مركز أبحاث إسلام أباد؟", _retrieved([byline, funded]))
     assert not ev.picked and "من يمول مركز أبحاث إسلام أباد" in ev.abstain_reason_ar
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("Which Chinese official attended the Almaty meeting?", "China"),
+        ("Who is the Russian foreign minister?", "Russia"),
+        ("أي مسؤول صيني حضر الاجتماع؟", "China"),
+        ("من هو وزير الخارجية الروسي؟", "Russia"),
+        ("Which Kazakh official spoke in Almaty?", None),  # the country coordinator is one
+        ("من هو رئيس كازاخستان؟", None),
+        ("Which countries are the two great powers?", None),  # no office asked for
+    ],
+)
+def test_an_official_singled_out_by_country_must_be_named_with_it(question, missing):
+    texts = [
+        "أكد مراد موكوشيف، المنسق القطري لمنظمة شنغهاي للتعاون في كازاخستان، أن القيادة الكازاخستانية ستركز.",
+        "حتى في ظل وجود قوتين كبيرتين الصين وروسيا داخل هذه المنظمة.",
+        "حدد رئيس كازاخستان قاسم جومارت توكاييف أهداف رئاسة كازاخستان.",
+    ]
+    got = missing_national(question, texts)
+    assert (got[0] if got else None) == missing

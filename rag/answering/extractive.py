@@ -30,6 +30,7 @@ from rag.answering.focus import (
     missing_funder,
     missing_head,
     missing_names,
+    missing_national,
     missing_speaker,
     months_in,
     names_topic_organisation,
@@ -361,6 +362,12 @@ def _never_mentioned(question: str, texts: list[str], translator: Translator | N
     speaker = missing_speaker(question, texts)
     if speaker:
         return f"the passages found never mention {speaker}", f"لا تذكر المقاطع التي وُجدت {speaker}"
+    national = missing_national(question, texts)
+    if national:
+        return (
+            f"the passages found never name an official of {national[0]}",
+            f"لا تذكر المقاطع التي وُجدت مسؤولاً من {national[1]}",
+        )
     event = missing_event(question, texts)
     if event:
         return f"the passages found never mention {event[0]}", f"لا تذكر المقاطع التي وُجدت {event[1]}"

@@ -530,6 +530,37 @@ def missing_speaker(question: str, texts: list[str]) -> str | None:
     return None if found else shown
 
 
+# "Which Chinese official ...", "أي مسؤول روسي ...": a person the question singles out by a country. Some text
+# must name an office holder and that country together ("المنسق القطري ... في كازاخستان" for a Kazakh official).
+_OFFICE_EN = (
+    r"officials?|ministers?|presidents?|leaders?|diplomats?|envoys?|ambassadors?|representatives?|delegates?|"
+    r"delegations?|coordinators?|spokes(?:person|man|woman)|heads? of state|premier|prime minister"
+)
+_OFFICE_AR = r"مسوول|وزير|رييس|زعيم|دبلوماسي|مبعوث|سفير|ممثل|مندوب|وفد|منسق|متحدث|مدير"
+_NATIONAL = re.compile(
+    rf"\b(?:which|what|who|whom|name)\b.*?\b(?P<en>[a-z]+)(?: [a-z]+)? (?:{_OFFICE_EN})\b"
+    rf"|(?:اي|من|ما اسم|من هو|من هي)\s+(?:.*?\s)?{_AR_PRE}(?:{_OFFICE_AR})\S*\s+(?P<ar>\S+(?:\s+\S+)?)"
+)
+_OFFICE = re.compile(rf"\b(?:{_OFFICE_EN})\b|{_AR_PRE}(?:{_OFFICE_AR})")
+
+
+def missing_national(question: str, texts: list[str]) -> tuple[str, str] | None:
+    """The country (English, Arabic) of a "which Chinese official" question when no text names an office holder
+    and that country together (China: the passages name it only as one of two powers); None otherwise."""
+    asked = question.casefold() if question.isascii() else normalize(question)
+    m = _NATIONAL.search(asked)
+    if not m:
+        return None
+    countries = countries_in(m.group("en") or m.group("ar"))
+    if not countries:
+        return None
+    pats = [pat for name, _, pat in COUNTRIES if name in countries]
+    hays = [normalize(t) for t in texts]
+    if any(_OFFICE.search(t) and all(p.search(t) for p in pats) for t in hays):
+        return None
+    return next((name, name_ar) for name, name_ar, _ in COUNTRIES if name in countries)
+
+
 # "What is the article about?": the gist, which no single matching sentence holds; a news or opinion piece
 # states it in its opening sentence (the lead), so that is quoted.
 _GIST = re.compile(

@@ -30,6 +30,20 @@ WEIGHTS = {"en": (1.0, 1.0, 2.0), "ar": (2.0, 0.5, 3.0)}
 _DIGITS = re.compile(r"\d+")
 
 
+def _once(ids: list[str], chunks: dict[str, Chunk]) -> list[str]:
+    """A ranking with each sentence once: a later copy of a sentence its document repeats (the article's lines
+    3 and 10 open with the same sentence) would push every sentence below it down a rank."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for i in ids:
+        c = chunks.get(i)
+        key = (c.source, c.text) if c is not None else ("", i)
+        if key not in seen:
+            seen.add(key)
+            out.append(i)
+    return out
+
+
 def build_components(settings: Settings, *, store=None, embeddings=None, second=None):
     """Create (or pass through) the store, the e5 embeddings and the optional second encoder."""
     if store is None:
@@ -107,10 +121,13 @@ class HybridRetriever(BaseRetriever):
 
         fused: dict[str, float] = {}
         w_e5, w_use, w_bm25 = WEIGHTS["ar" if arabic else "en"]
+        chunks: dict[str, Chunk] = {c.id: c for c, _ in dense}
+        listed = [i for i, _ in second] + [i for i, _ in lexical]
+        chunks.update({c.id: c for c in self.store.get_chunks([i for i in dict.fromkeys(listed) if i not in chunks])})
         rankings = [
-            ([c.id for c, _ in dense], w_e5),
-            ([i for i, _ in second], w_use),
-            ([i for i, _ in lexical], w_bm25),
+            (_once([c.id for c, _ in dense], chunks), w_e5),
+            (_once([i for i, _ in second], chunks), w_use),
+            (_once([i for i, _ in lexical], chunks), w_bm25),
         ]
         if self.mode == "dense":
             rankings = rankings[:2]
@@ -121,9 +138,6 @@ class HybridRetriever(BaseRetriever):
             for rank, cid in enumerate(ids):
                 fused[cid] = fused.get(cid, 0.0) + weight / (RRF_K + rank + 1)
         top = sorted(fused, key=lambda c: -fused[c])[: max(self.k, DEPTH)]
-        chunks: dict[str, Chunk] = {c.id: c for c, _ in dense}
-        missing = [c for c in top if c not in chunks]
-        chunks.update({c.id: c for c in self.store.get_chunks(missing)})
         dense_score = {c.id: s for c, s in dense}
         lex_score = dict(lexical)
         out = [

@@ -110,3 +110,11 @@ def test_how_the_article_ends_quotes_its_last_sentence(fake_pipeline):
     assert [c.quote for c in res.citations] == [fake_pipeline.sentences("000_c19c94f8a9a8e670.txt")[-1].text]
     assert res.citations[0].quote.startswith("ولذلك فإن قيادة كازاخستان")
     _verbatim(fake_pipeline, res)
+
+
+def test_a_sentence_the_text_repeats_is_retrieved_once(fake_pipeline):
+    # lines 3 and 10 of the article open with the same sentence: one copy would push the rest down a rank
+    lead = "إن استقرار السياسة الخارجية لكازاخستان دليل على نجاح النهج الاستراتيجي في التعامل مع العلاقات الدولية."
+    assert fake_pipeline.store.document("000_c19c94f8a9a8e670.txt").text.count(lead) == 2
+    got = [r.chunk.text for r in fake_pipeline.retriever.retrieve(lead)]
+    assert got[0] == lead and got.count(lead) == 1

@@ -11,7 +11,7 @@ _ALEF = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه
 _ARABIC_CHAR = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _LATIN_CHAR = re.compile("[A-Za-z]")
 # Bump when tokens() changes: persisted lexical indexes built with another version are rebuilt.
-TOKENIZER_VERSION = "3"
+TOKENIZER_VERSION = "4"
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)  # letters and digits; Arabic punctuation (؟ ، ؛) splits
 _EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
@@ -161,6 +161,15 @@ def normalize_arabic(text: str) -> str:
 def normalize(text: str) -> str:
     """Normalise any text for matching: NFKC, Arabic folding, case folding, collapsed spaces."""
     return re.sub(r"\s+", " ", normalize_arabic(text).casefold()).strip()
+
+
+# Question words with a conjunction or preposition fused on ("وأين", "فما", "بماذا", "عمن"): no evidence either.
+_QUESTION_WORDS = ("ما", "ماذا", "متي", "اين", "كيف", "لماذا", "هل", "من", "كم", "اي")
+STOPWORDS = (
+    STOPWORDS
+    | {c + w for w in _QUESTION_WORDS for c in ("و", "ف")}
+    | {"بماذا", "لماذا", "عما", "مما", "بما", "فيما", "لمن", "بمن", "ممن", "عمن", "بكم", "لكم", "باي", "لاي"}
+)
 
 
 def stem(token: str) -> str:

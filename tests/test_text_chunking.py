@@ -55,6 +55,12 @@ def test_accusative_and_adverb_endings_meet_the_plain_word():
     assert tokens("آسيا") != tokens("آس")  # three letters always stay
 
 
+def test_question_words_with_a_clitic_are_no_evidence():
+    # "وأين ستعقد؟" must not match the "على" or "حول" of some sentence through "وأين"
+    for asked in ("وأين ستعقد؟", "بماذا ستعقد؟", "فمتى ستعقد؟", "وهل ستعقد؟", "عمّا ستعقد؟"):
+        assert tokens(asked) == tokens("ستعقد")
+
+
 def test_language_detection():
     assert detect_language("ما هي منظمة شنغهاي؟") == "ar"
     assert detect_language("What is the SCO?") == "en"

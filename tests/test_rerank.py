@@ -53,6 +53,16 @@ def test_rare_question_words_weigh_more_in_the_alignment():
     assert weighted[1] > weighted[0]
 
 
+def test_the_country_a_sentence_calls_the_country_is_the_one_asked_about():
+    aligner = _aligner()
+    texts = ["السياسة التي تنتهجها البلاد", "السياسة التي تنتهجها المنظمة"]
+    with_country, without = aligner.word_scores("ما السياسة التي تنتهجها كازاخستان", texts)
+    assert with_country > without
+    assert abs(with_country - (2 + 0.8) / 3) < 1e-5  # "البلاد" counts 0.8 for "كازاخستان"
+    same, other = aligner.word_scores("ما السياسة التي تنتهجها المنظمة", texts)  # no country asked: no help
+    assert other > same
+
+
 def test_rerank_moves_the_aligned_sentence_up_for_arabic_questions_only():
     second = FakeSecond()
     store = VocabStore(second)

@@ -11,7 +11,7 @@ _ALEF = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه
 _ARABIC_CHAR = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _LATIN_CHAR = re.compile("[A-Za-z]")
 # Bump when tokens() changes: persisted lexical indexes built with another version are rebuilt.
-TOKENIZER_VERSION = "4"
+TOKENIZER_VERSION = "5"
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)  # letters and digits; Arabic punctuation (؟ ، ؛) splits
 _EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
@@ -169,6 +169,8 @@ STOPWORDS = (
     STOPWORDS
     | {c + w for w in _QUESTION_WORDS for c in ("و", "ف")}
     | {"بماذا", "لماذا", "عما", "مما", "بما", "فيما", "لمن", "بمن", "ممن", "عمن", "بكم", "لكم", "باي", "لاي"}
+    # what a question tells the reader to do: "اذكر", "وضّح كيف", "اشرح", "عدد المجالات"
+    | {"اذكر", "اذكري", "وضح", "وضحي", "اشرح", "اشرحي", "صف", "صفي", "عدد", "عددي"}
 )
 
 

@@ -59,6 +59,9 @@ def test_question_words_with_a_clitic_are_no_evidence():
     # "وأين ستعقد؟" must not match the "على" or "حول" of some sentence through "وأين"
     for asked in ("وأين ستعقد؟", "بماذا ستعقد؟", "فمتى ستعقد؟", "وهل ستعقد؟", "عمّا ستعقد؟"):
         assert tokens(asked) == tokens("ستعقد")
+    # nor what it tells the reader to do ("وضّح" matched "بوضوح")
+    for told in ("وضّح المشاريع", "اذكر المشاريع", "اشرح المشاريع", "عدد المشاريع"):
+        assert tokens(told) == tokens("المشاريع")
 
 
 def test_language_detection():

@@ -679,3 +679,15 @@ def test_an_official_singled_out_by_country_must_be_named_with_it(question, miss
     ]
     got = missing_national(question, texts)
     assert (got[0] if got else None) == missing
+
+
+def test_the_date_of_a_gathering_comes_from_a_sentence_naming_that_gathering():
+    meeting = "وفي الاجتماع الأول لمجلس التنسيق الوطني في ألماتي في أغسطس 2023، أكد مراد موكوشيف أن القيادة ستركز."
+    symposium = "وتنظيم الندوة الدولية للعلوم والممارسات حول القبيلة الذهبية وتراثها في تركستان."
+    asked = choose_evidence("When will the Golden Horde symposium take place?", _retrieved([meeting, symposium]))
+    assert not asked.picked and "symposium" in asked.abstain_reason
+    assert not choose_evidence("متى ستعقد الندوة الدولية؟", _retrieved([meeting, symposium])).picked
+    held = choose_evidence("When was the first meeting of the council held?", _retrieved([symposium, meeting]))
+    assert [r.chunk.text for r in held.picked] == [meeting] and "2023" in held.short
+    plain = choose_evidence("When did Mukushev speak?", _retrieved([meeting, symposium]))  # no gathering named
+    assert [r.chunk.text for r in plain.picked] == [meeting]

@@ -18,6 +18,7 @@ from rag.answering.focus import (
     YEAR,
     Translator,
     asked_attribute,
+    asked_event,
     asked_position,
     asks_about_the_text,
     asks_for_country,
@@ -33,6 +34,7 @@ from rag.answering.focus import (
     missing_national,
     missing_speaker,
     months_in,
+    names_event,
     names_topic_organisation,
     organisation_kinds,
     organisation_names,
@@ -432,12 +434,23 @@ def choose_evidence(
     kind = expected_type(question)
     if kind:
         asked_years = years_in(question) if kind in ("date", "month") else set()
+        # "when will the symposium take place": a date of the symposium, not of the meeting beside it
+        event = asked_event(question) if kind in ("date", "month") else None
         for r in retrieved[:3]:
+            if event is not None and not names_event(event, r.chunk.text):
+                continue
             # "which month of 2024": not the July 2023 of another sentence
             values = [v for v in find_values(kind, r.chunk.text) if not asked_years or years_in(v[1]) & asked_years]
             if values:
                 return Evidence([r], short=_best_value(question, r.chunk.text, values, scorer), expected_type=kind)
         what = _KINDS[kind][1]
+        if event is not None:
+            return Evidence(
+                [],
+                expected_type=kind,
+                abstain_reason=f"the closest passages give no {what} of a {event[0]}",
+                abstain_reason_ar=f"لا تذكر أقرب المقاطع موعد أي {event[1]}",
+            )
         return Evidence([], expected_type=kind, abstain_reason=f"the closest passages contain no {what}")
     best = retrieved[0]
     if short is None and before is not None and needs_antecedent(question, best.chunk.text, translator):

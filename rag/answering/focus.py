@@ -464,6 +464,21 @@ _EVENT_NAMES = [
 _NEXT = re.compile(r"\b(?:next|upcoming|forthcoming)\b|(?<![^\W\d_])(?:ال)?(?:قادمه|مقبله|القادم|المقبل)(?![^\W\d_])")
 
 
+def asked_event(question: str) -> tuple[str, str] | None:
+    """The kind of gathering a question names (English, Arabic: "symposium", "ندوة"), or None."""
+    m = _EVENT.search(normalize(question))
+    if not m:
+        return None
+    word = m.group().removeprefix("ال")
+    return next((en, a) for en, starts, a, _ in _EVENT_NAMES if word.startswith(starts))
+
+
+def names_event(event: tuple[str, str], text: str) -> bool:
+    """Whether a text names a gathering of that kind ("the symposium" -> "الندوة الدولية")."""
+    starts = next(s for en, s, _, _ in _EVENT_NAMES if en == event[0])
+    return any(m.group().removeprefix("ال").startswith(starts) for m in _EVENT.finditer(normalize(text)))
+
+
 def missing_event(question: str, texts: list[str]) -> tuple[str, str] | None:
     """For a question about a gathering singled out by a year or as the next one, what it asks about (English,
     Arabic) when no text names such a gathering with that year or as still to come; None otherwise, and when no

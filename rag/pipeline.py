@@ -139,6 +139,20 @@ def retrieval_query(question: str, history: list | None) -> str:
     return question
 
 
+FOLLOW_UP_OWN_WORDS = 2  # content words a follow-up needs to be searched on its own too (3: half the gain)
+
+
+def fuse_rankings(rankings: list[list[Retrieved]], k: int = 5) -> list[Retrieved]:
+    """One ranking from several (reciprocal-rank fusion); each sentence keeps its first Retrieved."""
+    score: dict[str, float] = {}
+    first: dict[str, Retrieved] = {}
+    for ranking in rankings:
+        for rank, r in enumerate(ranking):
+            score[r.chunk.id] = score.get(r.chunk.id, 0.0) + 1.0 / (k + rank + 1)
+            first.setdefault(r.chunk.id, r)
+    return [first[c] for c in sorted(score, key=lambda c: -score[c])][: max(len(r) for r in rankings)]
+
+
 def content_text(content: Any) -> str:
     """The text of a chat message's content (gradio 6 sends lists of parts)."""
     if isinstance(content, list):
@@ -182,6 +196,11 @@ def answer(
     pipe.ensure_corpus()
     query = retrieval_query(q, history)
     retrieved, stage_ms = pipe.retriever.retrieve_timed(query)
+    if query != q and len(tokens(q)) >= FOLLOW_UP_OWN_WORDS:
+        # a follow-up with words of its own ("What about its anti-drug strategy?"): the joined query alone finds
+        # the previous answer again; its own words find what is new. Both rankings, fused by reciprocal rank.
+        own, _ = pipe.retriever.retrieve_timed(q)
+        retrieved = fuse_rankings([retrieved, own])
     t1 = time.perf_counter()
     ev = evidence(q, retrieved, pipe)
     result = None

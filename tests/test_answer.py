@@ -118,3 +118,25 @@ def test_a_sentence_the_text_repeats_is_retrieved_once(fake_pipeline):
     assert fake_pipeline.store.document("000_c19c94f8a9a8e670.txt").text.count(lead) == 2
     got = [r.chunk.text for r in fake_pipeline.retriever.retrieve(lead)]
     assert got[0] == lead and got.count(lead) == 1
+
+
+def test_rankings_fuse_by_reciprocal_rank_keeping_each_sentence_once():
+    from rag.pipeline import fuse_rankings
+    from tests.test_rerank import _retrieved
+
+    a, b, c = _retrieved(["الأولى", "الثانية", "الثالثة"])
+    assert [r.chunk.text for r in fuse_rankings([[a, b, c], [b, c, a]])] == ["الثانية", "الأولى", "الثالثة"]
+    assert fuse_rankings([[a], [a]]) == [a]
+
+
+def test_a_follow_up_with_words_of_its_own_is_also_searched_alone(fake_pipeline, monkeypatch):
+    asked = []
+    real = fake_pipeline.retriever.retrieve_timed
+    monkeypatch.setattr(type(fake_pipeline.retriever), "retrieve_timed", lambda self, q: (asked.append(q), real(q))[1])
+    before = "What goals did Tokayev set for the chairmanship?"
+    history = [{"role": "user", "content": before}, {"role": "assistant", "content": "..."}]
+    answer("What about its anti-drug strategy?", history=history, pipeline=fake_pipeline)
+    assert asked == [f"{before} What about its anti-drug strategy?", "What about its anti-drug strategy?"]
+    asked.clear()
+    answer("And in which year?", history=history, pipeline=fake_pipeline)  # one word of its own: joined only
+    assert asked == [f"{before} And in which year?"]

@@ -16,6 +16,7 @@ from rag.answering.focus import (
     is_lead_candidate,
     mentions,
     missing_event,
+    missing_event_place,
     missing_funder,
     missing_head,
     missing_names,
@@ -691,3 +692,16 @@ def test_the_date_of_a_gathering_comes_from_a_sentence_naming_that_gathering():
     assert [r.chunk.text for r in held.picked] == [meeting] and "2023" in held.short
     plain = choose_evidence("When did Mukushev speak?", _retrieved([meeting, symposium]))  # no gathering named
     assert [r.chunk.text for r in plain.picked] == [meeting]
+
+
+def test_a_gathering_named_by_a_place_must_be_named_with_it():
+    summits = "وكانت مؤتمرات القمة السابقة لمنظمة شنغهاي للتعاون تؤثر على الاستراتيجيات الجيوسياسية."
+    astana = "اقترحت كازاخستان الاستفادة من مركز أستانا المالي الدولي."
+    almaty = "وفي الاجتماع الأول لمجلس التنسيق الوطني في ألماتي في أغسطس 2023، أكد مراد موكوشيف ذلك."
+    texts = [summits, astana, almaty]
+    assert missing_event_place("ما نتائج قمة أستانا؟", texts) == ("the أستانا summit", "قمة أستانا")
+    assert missing_event_place("What did the Astana summit say?", texts, lambda w: ["أستانا"]) is not None
+    assert missing_event_place("ماذا جرى في اجتماع ألماتي؟", texts) is None  # named together
+    assert missing_event_place("What happened at the Almaty meeting?", texts, lambda w: ["ألماتي"]) is None
+    assert missing_event_place("ما نتائج قمة بكين؟", texts) is None  # Beijing is in no text: not judged here
+    assert missing_event_place("What did the Astana summit say?", texts) is None  # no speller: not judged

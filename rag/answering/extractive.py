@@ -28,6 +28,7 @@ from rag.answering.focus import (
     is_lead_candidate,
     mentions,
     missing_event,
+    missing_event_place,
     missing_funder,
     missing_head,
     missing_names,
@@ -352,7 +353,12 @@ def _regions_first(retrieved: list[Retrieved]) -> list[Retrieved]:
     return retrieved if i is None else _move_first([retrieved[i]], retrieved)
 
 
-def _never_mentioned(question: str, texts: list[str], translator: Translator | None) -> tuple[str, str] | None:
+def _never_mentioned(
+    question: str,
+    texts: list[str],
+    translator: Translator | None,
+    speller: Callable[[str], list[str]] | None = None,
+) -> tuple[str, str] | None:
     """Why the passages cannot answer (English, Arabic): a country or year, a speaker, or the head of something
     the question names that they never mention."""
     absent = missing_names(question, texts)
@@ -370,7 +376,7 @@ def _never_mentioned(question: str, texts: list[str], translator: Translator | N
             f"the passages found never name an official of {national[0]}",
             f"لا تذكر المقاطع التي وُجدت مسؤولاً من {national[1]}",
         )
-    event = missing_event(question, texts)
+    event = missing_event(question, texts) or missing_event_place(question, texts, speller)
     if event:
         return f"the passages found never mention {event[0]}", f"لا تذكر المقاطع التي وُجدت {event[1]}"
     head = missing_head(question, texts, translator)
@@ -400,7 +406,7 @@ def choose_evidence(
     "how is X described" question asks (rag.answering.antecedent)."""
     if not retrieved:
         return Evidence([], abstain_reason="nothing relevant was found in the sources")
-    why = _never_mentioned(question, [r.chunk.text for r in retrieved], translator)
+    why = _never_mentioned(question, [r.chunk.text for r in retrieved], translator, speller)
     if why:
         return Evidence([], abstain_reason=why[0], abstain_reason_ar=why[1], unnamed=True)
     if naming_first:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rag.text import ACRONYM, STOPWORDS, normalize
+from rag.text import ACRONYM, STOPWORDS, normalize, tokens
 from rag.translit import MIN_CONSONANTS, latin_skeleton, name_words, same_name
 
 # An Arabic word may carry a conjunction or preposition and the article: و ب ل ف ك + ال.
@@ -477,6 +477,37 @@ def names_event(event: tuple[str, str], text: str) -> bool:
     """Whether a text names a gathering of that kind ("the symposium" -> "الندوة الدولية")."""
     starts = next(s for en, s, _, _ in _EVENT_NAMES if en == event[0])
     return any(m.group().removeprefix("ال").startswith(starts) for m in _EVENT.finditer(normalize(text)))
+
+
+_EVENT_OF_AR = re.compile(r"(?<![^\W\d_])(?:قمه|اجتماع|موتمر|ندوه)\s+(?!ال)([^\W\d_]{3,})")
+_EVENT_OF_EN = re.compile(r"\b([A-Z][a-z]{2,})\s+(?:summit|meeting|conference|symposium)\b")
+
+
+def missing_event_place(
+    question: str, texts: list[str], speller: Callable[[str], list[str]] | None = None
+) -> tuple[str, str] | None:
+    """A gathering named by a place or body ("قمة أستانا", "the Astana summit") that the texts name, but never
+    with such a gathering: what the question asks about (English, Arabic); None otherwise, and when the name
+    is in no text at all (not judged here)."""
+    event = asked_event(question)
+    if event is None:
+        return None
+    m = _EVENT_OF_AR.search(normalize(question))
+    if m and m.group(1) not in STOPWORDS:
+        names = [m.group(1)]
+        shown = next((w for w in re.findall(r"[^\W\d_]+", question) if normalize(w) == m.group(1)), m.group(1))
+    else:
+        e = _EVENT_OF_EN.search(question)
+        if not e or speller is None:
+            return None
+        names, shown = speller(e.group(1)), e.group(1)
+    stems = set(tokens(" ".join(names)))
+    if not stems:
+        return None
+    holding = [t for t in texts if stems & set(tokens(t))]
+    if not holding or any(names_event(event, t) for t in holding):
+        return None
+    return f"the {shown} {event[0]}", f"{event[1]} {shown}"
 
 
 def missing_event(question: str, texts: list[str]) -> tuple[str, str] | None:

@@ -47,6 +47,9 @@ from tests.test_rerank import _retrieved
         ("Who is the foreign minister?", "minister"),
         ("ما هي العملة الرسمية لكازاخستان؟", "currency"),
         ("When did Kazakhstan join the SCO?", "accession"),
+        ("When was Murat Mukushev appointed?", "appointment"),
+        ("متى تم تعيين موكوشيف منسقا؟", "appointment"),
+        ("متى ولد توكاييف؟", "date of birth"),
         ("متى انضمت الهند إلى المنظمة؟", "accession"),
         ("In which year did Uzbekistan become a member?", "accession"),
         ("من أسس مركز أبحاث إسلام أباد؟", "founding"),
@@ -707,3 +710,11 @@ def test_a_gathering_named_by_a_place_must_be_named_with_it():
     assert missing_event_place("What happened at the Almaty meeting?", texts, lambda w: ["ألماتي"]) is None
     assert missing_event_place("ما نتائج قمة بكين؟", texts) is None  # Beijing is in no text: not judged here
     assert missing_event_place("What did the Astana summit say?", texts) is None  # no speller: not judged
+
+
+def test_an_appointment_date_needs_a_sentence_saying_so():
+    met = "وفي الاجتماع الأول في ألماتي في أغسطس 2023، أكد مراد موكوشيف، المنسق القطري، أن القيادة ستركز."
+    named = "وقد عُيّن مراد موكوشيف منسقا قطريا في مارس 2022."
+    asked = "When was Murat Mukushev appointed?"
+    assert not choose_evidence(asked, _retrieved([met])).picked  # the meeting's date is not his appointment's
+    assert [r.chunk.text for r in choose_evidence(asked, _retrieved([met, named])).picked] == [named]

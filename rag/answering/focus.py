@@ -131,6 +131,17 @@ ATTRIBUTES = [
         r"|\baccession\b|(?:متي|عام|سنه|تاريخ).*انضم|انضمام",
         r"انضم|عضويه|\b(?:joins?|joined|joining|accession|acceded|membership)\b|\bbec[oa]me (?:a )?(?:full )?member",
     ),
+    # "When was X appointed / elected", "متى تولى": the date of a meeting X spoke at is neither (birth dates are
+    # the "date of birth" attribute).
+    _focus(
+        "appointment",
+        "التعيين",
+        r"\bwhen (?:was|were|is|will|did)\b.*\b(?:appointed|elected|nominated|sworn in|take office|took office)\b"
+        r"|\b(?:appointment|election)\b.*\bwhen\b"
+        r"|(?:متي|عام|سنه|تاريخ) (?:تم )?(?:[تي]?عيين|عين|عينت|انتخب|انتخاب|تولي|تولت)",
+        rf"{_AR_PRE}(?:[تي]?عيين|عين|عينت|[يت]?عين|انتخب|انتخاب|انتخابه|[يت]?تولي|تولت){_AR_END}"
+        r"|\b(?:appointed|elected|nominated|sworn in|appointment|election|took office)\b",
+    ),
     # "When did X begin": likewise, the date of something else is not its start.
     _focus(
         "start",

@@ -519,7 +519,7 @@ def test_an_exact_repeat_is_not_the_runner_up():
     out = _retrieved(texts)
     for r, s in zip(out, [2.0, 1.9, 1.3], strict=True):
         r.rank_score = s
-    question = "How is Kazakhstan's foreign policy characterised?"
+    question = "Is Kazakhstan's foreign policy stable?"
     assert [r.chunk.text for r in choose_evidence(question, out).picked] == [lead, texts[2]]
     out[2].rank_score = 0.5
     assert [r.chunk.text for r in choose_evidence(question, out).picked] == [lead]
@@ -718,3 +718,23 @@ def test_an_appointment_date_needs_a_sentence_saying_so():
     asked = "When was Murat Mukushev appointed?"
     assert not choose_evidence(asked, _retrieved([met])).picked  # the meeting's date is not his appointment's
     assert [r.chunk.text for r in choose_evidence(asked, _retrieved([met, named])).picked] == [named]
+
+
+def test_what_something_is_like_is_answered_by_the_sentence_characterising_it():
+    names = "إن استقرار السياسة الخارجية لكازاخستان دليل على نجاح النهج الاستراتيجي."
+    traits = "وكانت السياسة الخارجية التي تنتهجها البلاد، والتي تتسم بالتوازن والسلمية، تلعب دوراً محورياً."
+    other = "وقد قدمت كازاخستان مقترحات لتعزيز التعاون الثقافي والإنساني."
+    words = {"foreign": ["الخارجية"], "policy": ["السياسة"]}
+
+    def translate(asked):
+        return {w: words.get(w, []) for w in asked}
+
+    for asked in ("بماذا تتسم السياسة الخارجية لكازاخستان؟", "What adjectives describe Kazakhstan's foreign policy?"):
+        got = choose_evidence(asked, _retrieved([names, traits, other]), translator=translate)
+        assert got.picked[0].chunk.text == traits
+    # a question not about what something is like keeps the order; so does a characterising sentence ranked 4th
+    assert choose_evidence("ما دليل نجاح النهج؟", _retrieved([names, traits])).picked[0].chunk.text == names
+    far = _retrieved([names, other, other + " ", other + "  ", traits])
+    assert choose_evidence("بماذا تتسم السياسة الخارجية؟", far).picked[0].chunk.text == names
+    # nor one about something else
+    assert choose_evidence("بماذا توصف المقترحات الثقافية؟", _retrieved([other, traits])).picked[0].chunk.text == other

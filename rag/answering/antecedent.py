@@ -101,7 +101,7 @@ def asks_description(question: str) -> bool:
     return bool(_DESCRIBE.search(normalize(question)))
 
 
-def _question_tokens(question: str, translator: Translator | None) -> set[str]:
+def question_stems(question: str, translator: Translator | None) -> set[str]:
     """The stems of the question's content words; an English question's through their Arabic translations."""
     content = [w for w in re.findall(r"[^\W\d_]{3,}", normalize(question)) if w not in STOPWORDS]
     arabic = [w for w in content if not re.search(r"[a-z]", w)]
@@ -121,5 +121,5 @@ def goes_on_about(question: str, best: str, following: str, translator: Translat
         return False
     if asks_description(question):
         return True
-    named = set(tokens(" ".join(phrase))) & _question_tokens(question, translator)
+    named = set(tokens(" ".join(phrase))) & question_stems(question, translator)
     return bool(named - set(tokens(best)))

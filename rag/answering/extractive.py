@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rag.answering.antecedent import goes_on_about, needs_antecedent
+from rag.answering.antecedent import goes_on_about, needs_antecedent, question_stems
 from rag.answering.focus import (
     YEAR,
     Translator,
@@ -44,7 +44,7 @@ from rag.answering.focus import (
     years_in,
 )
 from rag.schema import Retrieved
-from rag.text import detect_language, is_arabic_script, normalize
+from rag.text import detect_language, is_arabic_script, normalize, tokens
 
 AR_MONTHS = {
     "يناير": "January",
@@ -427,6 +427,8 @@ def choose_evidence(
     position = asked_position(question)
     if position:
         retrieved = _place_first(position, retrieved)
+    if asks_traits(question):
+        retrieved = _traits_first(question_stems(question, translator), retrieved)
     # "the salinity by 2020": of two close sentences the one naming the year answers. (Countries wait for the
     # second look: "efforts of Kazakhstan" would pull every sentence naming it ahead of "these efforts".)
     retrieved = _naming_first(question, retrieved, countries_too=False)
@@ -471,6 +473,34 @@ def choose_evidence(
         if runner_up is not None:
             return Evidence([best, runner_up], alternatives=True)
     return Evidence([best], short=short)
+
+
+# "بم تتسم X", "What adjectives describe X", "what is X like": the sentence that characterises X ("والتي تتسم
+# بالتوازن والسلمية"), of the best three, goes first, not the one that merely names X.
+_TRAITS_ASKED = re.compile(
+    r"\b(?:adjectives?|qualities|traits|characteristics|features|hallmarks?)\b|\bwhat is .+ like\b"
+    r"|\bhow (?:is|are|was|were) .+ (?:described|characteri[sz]ed)\b"
+    r"|(?<![^\W\d_])(?:بم|بماذا) (?:[تي]تسم|[تي]تصف|[تي]تميز|توصف|يوصف)(?![^\W\d_])|(?:سمات|صفات|خصايص|مميزات)"
+)
+_TRAITS_SAID = re.compile(r"(?<![^\W\d_])(?:و?(?:ال)?(?:تي|ذي) )?(?:[تي]تسم|[تي]تصف|[تي]تميز|توصف|يوصف)(?![^\W\d_])")
+TRAITS_DEPTH = 3  # 5 fixed the same seven
+
+
+def asks_traits(question: str) -> bool:
+    """Whether the question asks what something is like ("بم تتسم", "what adjectives describe")."""
+    return bool(_TRAITS_ASKED.search(normalize(question)))
+
+
+def _traits_first(asked: set[str], retrieved: list[Retrieved]) -> list[Retrieved]:
+    """The first of the best TRAITS_DEPTH sentences that characterises something ("تتسم", "تتميز") and shares a
+    word with the question (`asked`: its stems), moved first; "how is the Afghan crisis described" does not
+    want "the foreign policy is marked by balance"."""
+    found = [
+        r
+        for r in retrieved[:TRAITS_DEPTH]
+        if _TRAITS_SAID.search(normalize(r.chunk.text)) and asked & set(tokens(r.chunk.text))
+    ]
+    return _move_first(found[:1], retrieved) if found else retrieved
 
 
 POSITION_DEPTH = 5  # "the opening of the article": the earliest of the five best sentences

@@ -20,7 +20,7 @@ _PREFIXES = ("وبال", "وال", "بال", "كال", "فال", "لل", "ال",
 _SUFFIXES = ("هما", "كما", "ات", "ون", "ين", "ها", "هم", "ية", "يه", "ه", "يا", "ي", "ا")
 
 # Function words that carry no evidence (Arabic after normalisation, English lower-case).
-STOPWORDS = frozenset(
+_FUNCTION_WORDS = frozenset(
     [
         "في",
         "من",
@@ -146,6 +146,16 @@ STOPWORDS = frozenset(
     ]
 )
 
+# Question words with a conjunction or preposition fused on ("وأين", "فما", "بماذا", "عمن"): no evidence either.
+_QUESTION_WORDS = ("ما", "ماذا", "متي", "اين", "كيف", "لماذا", "هل", "من", "كم", "اي")
+STOPWORDS = (
+    _FUNCTION_WORDS
+    | {c + w for w in _QUESTION_WORDS for c in ("و", "ف")}
+    | {"بماذا", "لماذا", "عما", "مما", "بما", "فيما", "لمن", "بمن", "ممن", "عمن", "بكم", "لكم", "باي", "لاي"}
+    # what a question tells the reader to do: "اذكر", "وضّح كيف", "اشرح", "عدد المجالات"
+    | {"اذكر", "اذكري", "وضح", "وضحي", "اشرح", "اشرحي", "صف", "صفي", "عدد", "عددي"}
+)
+
 
 def strip_marks(text: str) -> str:
     """NFKC, without Arabic diacritics and tatweel: the letters as written ("دائمة" keeps its hamza and ta
@@ -161,17 +171,6 @@ def normalize_arabic(text: str) -> str:
 def normalize(text: str) -> str:
     """Normalise any text for matching: NFKC, Arabic folding, case folding, collapsed spaces."""
     return re.sub(r"\s+", " ", normalize_arabic(text).casefold()).strip()
-
-
-# Question words with a conjunction or preposition fused on ("وأين", "فما", "بماذا", "عمن"): no evidence either.
-_QUESTION_WORDS = ("ما", "ماذا", "متي", "اين", "كيف", "لماذا", "هل", "من", "كم", "اي")
-STOPWORDS = (
-    STOPWORDS
-    | {c + w for w in _QUESTION_WORDS for c in ("و", "ف")}
-    | {"بماذا", "لماذا", "عما", "مما", "بما", "فيما", "لمن", "بمن", "ممن", "عمن", "بكم", "لكم", "باي", "لاي"}
-    # what a question tells the reader to do: "اذكر", "وضّح كيف", "اشرح", "عدد المجالات"
-    | {"اذكر", "اذكري", "وضح", "وضحي", "اشرح", "اشرحي", "صف", "صفي", "عدد", "عددي"}
-)
 
 
 def stem(token: str) -> str:

@@ -142,13 +142,15 @@ def retrieval_query(question: str, history: list | None) -> str:
 FOLLOW_UP_OWN_WORDS = 2  # content words a follow-up needs to be searched on its own too (3: half the gain)
 
 
-def fuse_rankings(rankings: list[list[Retrieved]], k: int = 5) -> list[Retrieved]:
-    """One ranking from several (reciprocal-rank fusion); each sentence keeps its first Retrieved."""
-    score: dict[str, float] = {}
+def fuse_rankings(rankings: list[list[Retrieved]]) -> list[Retrieved]:
+    """One ranking from several (reciprocal-rank fusion, as the retriever fuses its rankers); each sentence keeps
+    its first Retrieved."""
+    from rag.retrieval import reciprocal_rank_fusion  # loaded with the retriever already (heavy: langchain)
+
+    score = reciprocal_rank_fusion([([r.chunk.id for r in ranking], 1.0) for ranking in rankings])
     first: dict[str, Retrieved] = {}
     for ranking in rankings:
-        for rank, r in enumerate(ranking):
-            score[r.chunk.id] = score.get(r.chunk.id, 0.0) + 1.0 / (k + rank + 1)
+        for r in ranking:
             first.setdefault(r.chunk.id, r)
     return [first[c] for c in sorted(score, key=lambda c: -score[c])][: max(len(r) for r in rankings)]
 

@@ -30,6 +30,15 @@ WEIGHTS = {"en": (1.0, 1.0, 2.0), "ar": (2.0, 0.5, 3.0)}
 _DIGITS = re.compile(r"\d+")
 
 
+def reciprocal_rank_fusion(rankings: list[tuple[list[str], float]], k: int = RRF_K) -> dict[str, float]:
+    """Each id's fused score over weighted rankings (best first): the sum of weight / (k + rank)."""
+    fused: dict[str, float] = {}
+    for ids, weight in rankings:
+        for rank, cid in enumerate(ids):
+            fused[cid] = fused.get(cid, 0.0) + weight / (k + rank + 1)
+    return fused
+
+
 def _once(ids: list[str], chunks: dict[str, Chunk]) -> list[str]:
     """A ranking with each sentence once: a later copy of a sentence its document repeats (the article's lines
     3 and 10 open with the same sentence) would push every sentence below it down a rank."""
@@ -119,7 +128,6 @@ class HybridRetriever(BaseRetriever):
         lexical = index.search(" ".join(terms), self.candidates, synonyms=groups)
         t3 = time.perf_counter()
 
-        fused: dict[str, float] = {}
         w_e5, w_use, w_bm25 = WEIGHTS["ar" if arabic else "en"]
         chunks: dict[str, Chunk] = {c.id: c for c, _ in dense}
         listed = [i for i, _ in second] + [i for i, _ in lexical]
@@ -134,9 +142,7 @@ class HybridRetriever(BaseRetriever):
         elif self.mode == "bm25":
             lexical = index.search(query, self.candidates)
             rankings = [([i for i, _ in lexical], 1.0)]
-        for ids, weight in rankings:
-            for rank, cid in enumerate(ids):
-                fused[cid] = fused.get(cid, 0.0) + weight / (RRF_K + rank + 1)
+        fused = reciprocal_rank_fusion(rankings)
         top = sorted(fused, key=lambda c: -fused[c])[: max(self.k, DEPTH)]
         dense_score = {c.id: s for c, s in dense}
         lex_score = dict(lexical)

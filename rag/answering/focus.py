@@ -475,19 +475,24 @@ _EVENT_NAMES = [
 _NEXT = re.compile(r"\b(?:next|upcoming|forthcoming)\b|(?<![^\W\d_])(?:ال)?(?:قادمه|مقبله|القادم|المقبل)(?![^\W\d_])")
 
 
+def _event_row(word: str) -> tuple[str, tuple[str, ...], str, str]:
+    """The _EVENT_NAMES row of a gathering word _EVENT matched ("الندوه" -> the symposium's)."""
+    word = word.removeprefix("ال")
+    return next(row for row in _EVENT_NAMES if word.startswith(row[1]))
+
+
 def asked_event(question: str) -> tuple[str, str] | None:
     """The kind of gathering a question names (English, Arabic: "symposium", "ندوة"), or None."""
     m = _EVENT.search(normalize(question))
     if not m:
         return None
-    word = m.group().removeprefix("ال")
-    return next((en, a) for en, starts, a, _ in _EVENT_NAMES if word.startswith(starts))
+    en, _, a, _ = _event_row(m.group())
+    return en, a
 
 
 def names_event(event: tuple[str, str], text: str) -> bool:
     """Whether a text names a gathering of that kind ("the symposium" -> "الندوة الدولية")."""
-    starts = next(s for en, s, _, _ in _EVENT_NAMES if en == event[0])
-    return any(m.group().removeprefix("ال").startswith(starts) for m in _EVENT.finditer(normalize(text)))
+    return any(_event_row(m.group())[0] == event[0] for m in _EVENT.finditer(normalize(text)))
 
 
 _EVENT_OF_AR = re.compile(r"(?<![^\W\d_])(?:قمه|اجتماع|موتمر|ندوه)\s+(?!ال)([^\W\d_]{3,})")
@@ -538,8 +543,7 @@ def missing_event(question: str, texts: list[str]) -> tuple[str, str] | None:
         return None
     if any((not years or years_in(t) & years) and (not coming or _NEXT.search(t)) for t in events):
         return None
-    word = m.group().removeprefix("ال")
-    en, _, a, next_ar = next(e for e in _EVENT_NAMES if word.startswith(e[1]))
+    en, _, a, next_ar = _event_row(m.group())
     when = " ".join(str(y) for y in sorted(years))
     return (f"the next {en}", next_ar) if coming else (f"the {when} {en}", f"{a} عام {when}")
 
@@ -567,8 +571,7 @@ def missing_speaker(question: str, texts: list[str]) -> str | None:
     hays = [normalize(t) for t in texts]
     countries = countries_in(who)
     if countries and _ROLE.search(normalize(who)):
-        pats = [pat for name, _, pat in COUNTRIES if name in countries]
-        return None if any(_ROLE.search(t) and all(p.search(t) for p in pats) for t in hays) else shown
+        return None if _named_with(_ROLE, countries, hays) else shown
     if countries:  # a country itself: missing_names judges whether it is named, this whether it speaks
         named = [t for t in hays if all(pat.search(t) for name, _, pat in COUNTRIES if name in countries)]
         if len(named) * 2 >= len(hays):  # the passages' own subject ("what did Kazakhstan propose")
@@ -611,11 +614,15 @@ def missing_national(question: str, texts: list[str]) -> tuple[str, str] | None:
     countries = countries_in(m.group("en") or m.group("ar"))
     if not countries:
         return None
-    pats = [pat for name, _, pat in COUNTRIES if name in countries]
-    hays = [normalize(t) for t in texts]
-    if any(_OFFICE.search(t) and all(p.search(t) for p in pats) for t in hays):
+    if _named_with(_OFFICE, countries, [normalize(t) for t in texts]):
         return None
     return next((name, name_ar) for name, name_ar, _ in COUNTRIES if name in countries)
+
+
+def _named_with(office: re.Pattern[str], countries: set[str], hays: list[str]) -> bool:
+    """Whether one normalised text names an office (`office`) and every one of the countries."""
+    pats = [pat for name, _, pat in COUNTRIES if name in countries]
+    return any(office.search(t) and all(p.search(t) for p in pats) for t in hays)
 
 
 # "What is the article about?": the gist, which no single matching sentence holds; a news or opinion piece

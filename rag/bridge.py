@@ -163,6 +163,11 @@ def _nearest(asked: dict[str, str], store: Any, second: Any, other: str) -> dict
     return {a: pick_translations(ws) for a, ws in zip(keys, found, strict=False)}
 
 
+def _latin_words(store: Any) -> set[str]:
+    """The vocabulary's Latin-script words (stored normalised), read once per store generation."""
+    return store.per_generation("words:latin", lambda: set(store.vocabulary("latin")))
+
+
 def _skeletons(store: Any) -> SkeletonIndex:
     """The Arabic source words by consonant skeleton, built once per store generation."""
     return store.per_generation("skeletons:ar", lambda: SkeletonIndex(store.vocabulary("ar")))
@@ -186,7 +191,7 @@ def translate_grouped(question: str, store: Any, second: Any) -> list[list[str]]
     if not store.has_words(other, MIN_WORDS):  # e.g. Arabic questions, Arabic sources
         return []
     if own == "latin" and skip:  # a known acronym the sources never write: its words ("UN" -> "United Nations")
-        latin = store.per_generation("words:latin", lambda: set(store.vocabulary("latin")))
+        latin = _latin_words(store)
         for a in sorted(skip):
             if a not in latin and (full := spelled_out(a)):
                 asked.update({w: s for w, s in spellings(full).items() if w not in asked})
@@ -239,7 +244,7 @@ def unknown_names(question: str, store: Any, second: Any) -> list[str]:
     phrases = name_phrases(question)
     if second is None or not phrases or not store.has_words("ar", MIN_WORDS):
         return []
-    latin = store.per_generation("words:latin", lambda: set(store.vocabulary("latin")))  # stored normalised
+    latin = _latin_words(store)
     names = _skeletons(store)
     flat = {w for p in phrases for w in p}
     known = {w for w in flat if normalize(w) in latin or names.spellings(w)}

@@ -477,12 +477,13 @@ def choose_evidence(
 
 # "بم تتسم X", "What adjectives describe X", "what is X like": the sentence that characterises X ("والتي تتسم
 # بالتوازن والسلمية"), of the best three, goes first, not the one that merely names X.
+_CHARACTERISED = r"[تي]تسم|[تي]تصف|[تي]تميز|توصف|يوصف"  # "is marked / characterised / distinguished (by)"
 _TRAITS_ASKED = re.compile(
     r"\b(?:adjectives?|qualities|traits|characteristics|features|hallmarks?)\b|\bwhat is .+ like\b"
     r"|\bhow (?:is|are|was|were) .+ (?:described|characteri[sz]ed)\b"
-    r"|(?<![^\W\d_])(?:بم|بماذا) (?:[تي]تسم|[تي]تصف|[تي]تميز|توصف|يوصف)(?![^\W\d_])|(?:سمات|صفات|خصايص|مميزات)"
+    rf"|(?<![^\W\d_])(?:بم|بماذا) (?:{_CHARACTERISED})(?![^\W\d_])|(?:سمات|صفات|خصايص|مميزات)"
 )
-_TRAITS_SAID = re.compile(r"(?<![^\W\d_])(?:و?(?:ال)?(?:تي|ذي) )?(?:[تي]تسم|[تي]تصف|[تي]تميز|توصف|يوصف)(?![^\W\d_])")
+_TRAITS_SAID = re.compile(rf"(?<![^\W\d_])(?:و?(?:ال)?(?:تي|ذي) )?(?:{_CHARACTERISED})(?![^\W\d_])")
 TRAITS_DEPTH = 3  # 5 fixed the same seven
 
 

@@ -7,11 +7,13 @@ from rag.answering.focus import (
     ATTRIBUTES,
     asked_attribute,
     asked_position,
+    asks_for_country,
     asks_for_ending,
     asks_for_gist,
     asks_for_opening,
     asks_for_organisation,
     asks_where_country,
+    countries_in,
     country_forms,
     is_lead_candidate,
     mentions,
@@ -738,3 +740,63 @@ def test_what_something_is_like_is_answered_by_the_sentence_characterising_it():
     assert choose_evidence("بماذا تتسم السياسة الخارجية؟", far).picked[0].chunk.text == names
     # nor one about something else
     assert choose_evidence("بماذا توصف المقترحات الثقافية؟", _retrieved([other, traits])).picked[0].chunk.text == other
+
+
+def test_what_are_the_two_big_powers_asks_for_countries_but_the_countrys_policy_does_not():
+    assert asks_for_country("What are the two big powers inside the SCO?")
+    assert asks_for_country("Which countries signed the agreement?")
+    assert not asks_for_country("What is the country's foreign policy like?")
+    assert not asks_for_country("What is the country known for?")  # no number or kind: not a "which country"
+
+
+def test_a_question_for_countries_abstains_when_the_best_sentence_names_none():
+    water = "ولذلك قد يكون من الصعب التوصل إلى اتفاق عادل بشأن قضايا السلامة الملحة مثل الأمن المائي."
+    powers = "حتى في ظل وجود قوتين كبيرتين الصين وروسيا داخل هذه المنظمة."
+    ev = choose_evidence("Which countries signed the water security agreement?", _retrieved([water]))
+    assert not ev.picked and "no country" in ev.abstain_reason and "دولة" in ev.abstain_reason_ar
+    kazakhstan = ["تستغل كازاخستان هذا المنتدى.", "وقد لعبت كازاخستان دوراً رئيسياً.", "رئاسة كازاخستان للمنظمة."]
+    got = choose_evidence("What are the two big powers inside the SCO?", _retrieved([water, *kazakhstan, powers]))
+    assert [r.chunk.text for r in got.picked] == [powers]
+
+
+def test_a_founding_member_asks_for_the_founding():
+    assert asked_attribute("في أي عام أصبحت كازاخستان عضواً مؤسساً؟").name == "founding"
+
+
+@pytest.mark.parametrize(
+    ("question", "seat"),
+    [
+        ("Which city hosts the SCO Secretariat?", True),
+        ("أي مدينة تستضيف أمانة المنظمة؟", True),
+        ("Which city hosts the Golden Horde symposium?", False),  # an event's venue, which the text gives
+        ("أي مدينة تستضيف الندوة الدولية؟", False),
+        ("Where is the YFK think tank based?", False),  # "مركز أبحاث إسلام أباد": its name says it
+    ],
+)
+def test_which_city_hosts_a_body_asks_for_its_seat(question, seat):
+    focus = asked_attribute(question)
+    assert (focus is not None and focus.name == "headquarters") == seat
+
+
+def test_a_head_or_funder_must_be_named_near_the_thing():
+    secretariat = (
+        "وخلال رئاستها، تتطلع كازاخستان إلى اعتماد اتفاقيات حكومية دولية مهمة بشأن التعاون في مجال حماية البيئة، "
+        "ومذكرة تفاهم بين أمانة منظمة شنغهاي للتعاون وبرنامج الأمم المتحدة للبيئة."
+    )
+    assert missing_head("من يرأس أمانة المنظمة حاليا؟", [secretariat]) == "أمانة المنظمة حاليا"
+    assert missing_head("من يرأس أمانة المنظمة؟", ["يرأس أمانة المنظمة السيد فلان."]) is None
+    centre = (
+        "اقترحت كازاخستان الاستفادة من مركز أستانا المالي الدولي كمنصة لزيادة الاستثمارات المالية واستثمارات "
+        "المحافظ في المبادرات الإقليمية الممولة من منظمة شنغهاي للتعاون."
+    )
+    assert missing_funder("من يمول مركز أستانا المالي؟", [centre]) == "مركز أستانا المالي"
+    assert missing_funder("من يمول المبادرات الإقليمية؟", [centre]) is None  # "المبادرات الإقليمية الممولة"
+
+
+def test_a_government_named_by_its_seat_speaks_for_its_country():
+    assert countries_in("كيف رد الكرملين على أولويات الرئاسة؟") == {"Russia"}
+    assert countries_in("What did Beijing say?") == {"China"}
+    texts = [*SOURCES, "كازاخستان دولة في آسيا الوسطى.", "حتى في ظل وجود قوتين كبيرتين الصين وروسيا."]
+    assert missing_speaker("كيف رد الكرملين على أولويات الرئاسة الكازاخستانية؟", texts) == "الكرملين"
+    assert missing_speaker("How did the Kremlin react to the priorities?", texts) == "the Kremlin"
+    assert missing_speaker("How did the Kremlin react?", [*texts, "وأعلنت روسيا دعمها للرئاسة."]) is None

@@ -435,6 +435,12 @@ def choose_evidence(
     short = None
     if asks_for_country(question):
         retrieved = _country_first(question, retrieved)
+        if not countries_in(retrieved[0].chunk.text) and not regions_in(retrieved[0].chunk.text):
+            return Evidence(
+                [],
+                abstain_reason="the closest passages name no country",
+                abstain_reason_ar="لا تذكر أقرب المقاطع أي دولة",
+            )
     elif asks_for_organisation(question):
         retrieved, short = _organisation_first(question, retrieved, speller(question) if speller else [])
     elif asks_where_country(question):

@@ -34,6 +34,10 @@ class Focus:
     said: re.Pattern[str]  # on the normalised evidence
 
 
+_EVENTS_EN = r"(?:summit|meeting|conference|symposium|forum|games|festival|exhibition)"
+_EVENTS_AR = r"(?:ندو|موتمر|اجتماع|قمه|قمم|منتدي|معرض|مهرجان)"
+
+
 def _focus(name: str, name_ar: str, asked: str, said: str) -> Focus:
     return Focus(name, name_ar, re.compile(asked), re.compile(said))
 
@@ -108,7 +112,11 @@ ATTRIBUTES = [
         "headquarters",
         "المقر",
         # not the venue of an event ("مقر الندوة": where the symposium is held)
-        rf"\bheadquarter|{_AR_PRE}مقر{_AR_END}(?! (?:ال)?(?:ندو|موتمر|اجتماع|قمه|منتدي|معرض))|{_AR_PRE}مقرها",
+        rf"\bheadquarter|{_AR_PRE}مقر{_AR_END}(?! (?:ال)?{_EVENTS_AR})|{_AR_PRE}مقرها"
+        # "which city hosts the Secretariat": the seat of a body, not of an event ("where is X based" is not
+        # asked here: "مركز أبحاث إسلام أباد" answers it by its name)
+        rf"|\b(?:which|what) (?:city|town|capital) (?:hosts|houses)\b(?!.*\b{_EVENTS_EN})"
+        rf"|(?:اي|ما) (?:مدينه|عاصمه) (?:تستضيف|تحتضن)(?!.*{_EVENTS_AR})",
         rf"{_AR_PRE}مقر(?:ها|ه)?{_AR_END}|headquarter",
     ),
     _focus(
@@ -117,7 +125,7 @@ ATTRIBUTES = [
         # "the founding document/charter" names a text, not the act ("what did the founding document abolish")
         r"\b(?:founded|founder|founders|established)\b"
         r"|\bfounding\b(?!\s+(?:document|charter|treaty|declaration|text|principles?|ideals?|spirit)\b)"
-        rf"|تاسس|تاسيس|{_AR_PRE}موسس(?:و|ي|ين)?{_AR_END}|انشي|انشا"
+        rf"|تاسس|تاسيس|{_AR_PRE}موسس(?:و|ي|ين|ا)?{_AR_END}|انشي|انشا"  # "عضواً مؤسساً": a founding member
         r"|(?:من|متي) (?:اسس|اسسه|اسسها)(?![^\W\d_])",  # "who founded": the verb, not "أسس" (foundations)
         # whole words: "موسس" hides in "المؤسساتية" (institutionalism), "اسس" in "أسس" (foundations)
         rf"تاسس|تاسيس|{_AR_PRE}(?:اسس(?:ت|ها|ه)?|موسس(?:و|ي|ين|ون|ها|ه)?){_AR_END}|انشي|انشا|founded|founder|establish",
@@ -294,8 +302,9 @@ _COUNTRIES = [
     ("Pakistan", "باكستان", "pakistan|pakistani", "باكستان"),
     ("Kazakhstan", "كازاخستان", "kazakhstan|kazakh", "كازاخستان|كازاخ"),
     ("Iran", "إيران", "iran|iranian", "ايران"),
-    ("China", "الصين", "china|chinese", "صين"),
-    ("Russia", "روسيا", "russia|russian", "روسيا|روس"),
+    # a government named by its seat ("the Kremlin", "Beijing") speaks for its country
+    ("China", "الصين", "china|chinese|beijing", "صين|بكين"),
+    ("Russia", "روسيا", "russia|russian|kremlin|moscow", "روسيا|روس|كرملين|موسكو"),
     ("Kyrgyzstan", "قيرغيزستان", "kyrgyzstan|kyrgyz", "قيرغيزستان|قرغيزستان|قيرغيز|قرغيز"),
     ("Tajikistan", "طاجيكستان", "tajikistan|tajik", "طاجيكستان|طاجيك"),
     ("Uzbekistan", "أوزبكستان", "uzbekistan|uzbek", "اوزبكستان|اوزبك"),
@@ -386,9 +395,11 @@ def months_in(text: str) -> set[int]:
     return {i + 1 for i, pat in enumerate(_MONTH_PATTERNS) if pat.search(t)}
 
 
+_QUALIFIER = r"(?:two|three|four|great|major|other|member|neighbou?ring|big)"
+_NATIONS = r"(?:countries|country|powers|states|nations)\b"
 _ASKS_COUNTRY = re.compile(
-    r"\b(?:which|what)\s+(?:(?:two|three|four|great|major|other|member|neighbou?ring|big)\s+){0,2}"
-    r"(?:countries|country|powers|states|nations)\b"
+    rf"\b(?:which|what)\s+(?:{_QUALIFIER}\s+){{0,2}}{_NATIONS}"
+    rf"|\b(?:which|what) (?:are|were) the\s+(?:{_QUALIFIER}\s+){{1,2}}{_NATIONS}"  # "what are the two big powers"
     r"|(?:^|\s)(?:ما|اي)\s+(?:هي\s+)?(?:ال)?(?:دول|دوله|دولتان|دولتين|قوي|قوتان|قوتين)(?![^\W\d_])"
 )
 
@@ -431,10 +442,11 @@ def missing_names(question: str, texts: list[str]) -> list[tuple[str, str]]:
 _SPEAKER = re.compile(
     r"\bwhat (?:did|does|do|will|would|has|have) (?P<en>.+?) (?:say|said|propose|suggest|announce|think|argue|"
     r"state|declare|promise|want|offer|demand|call for|emphasi[sz]e|stress)\b"
+    r"|\bhow (?:did|does|do|will|would|has|have) (?P<how>.+?) (?:react|respond|reply|view|see|regard)\b"
     r"|\b(?P<pos>[\w .-]+?)['’]s (?:opinion|view|views|position|stance|proposal|speech|statement|reaction)\b"
-    r"|(?:ماذا|ما الذي|ما(?: هو| هي)?) (?:قال|قاله|اقترح|اقترحه|اعلن|اعلنه|يري|طلب|طلبه|صرح|راي|موقف|اقتراح|تصريح|كلمه"
-    r"|وعد|وعده|تعهد|تعهده)"
-    r" (?P<ar>.+?)(?= في | عن | من | خلال | بشان | حول | تجاه |[؟?]|$)"
+    r"|(?:(?:ماذا|ما الذي|ما(?: هو| هي)?) (?:قال|قاله|اقترح|اقترحه|اعلن|اعلنه|يري|طلب|طلبه|صرح|راي|موقف|اقتراح|تصريح"
+    r"|كلمه|وعد|وعده|تعهد|تعهده)|كيف (?:رد|ردت|تفاعل|تفاعلت|ينظر|تنظر|نظر|نظرت|استقبل|استقبلت))"
+    r" (?P<ar>.+?)(?= في | عن | من | خلال | بشان | حول | تجاه | علي | الي |[؟?]|$)"
 )
 _ROLE = re.compile(
     r"\b(?:president|leader|premier|prime minister|minister|king|ambassador|delegation|government)\b"
@@ -763,13 +775,27 @@ def _unrelated(
     def naming(keys: list[list[str]]) -> list[str]:  # the texts holding every key (any of its spellings)
         return [t for t in hays if all(any(k in t for k in ks) for ks in keys)] if keys and all(keys) else []
 
-    named = naming([[w.removeprefix("ال")] for w in words][:2])
+    keys = [[w.removeprefix("ال")] for w in words][:2]
+    named = naming(keys)
     if not named and translator is not None and group == "en":
         names = translator([w for w in words if not ACRONYM.fullmatch(shown_word(question, w))])
-        named = naming([[normalize(a).removeprefix("ال") for a in names.get(w, [])] for w in words if w in names][:2])
+        keys = [[normalize(a).removeprefix("ال") for a in names.get(w, [])] for w in words if w in names][:2]
+        named = naming(keys)
     if not named:
         return None  # the thing itself is not found: not judged here
-    return None if any(said.search(t) for t in named) else shown
+    return None if any(_near(t, keys[0], said) for t in named) else shown
+
+
+RELATION_WINDOW = 4  # words between the thing and its head or funder ("رئيس مجلس الأعمال", "المبادرات الممولة")
+
+
+def _near(text: str, spellings: list[str], said: re.Pattern[str]) -> bool:
+    """Whether a word of `said` stands within RELATION_WINDOW words of a word holding one of `spellings`: the
+    chairmanship a sentence gives Kazakhstan ("وخلال رئاستها ...") says nothing of who heads the Secretariat
+    it names twenty words on."""
+    things = [i for i, w in enumerate(text.split(" ")) if any(k in w for k in spellings)]
+    heads = [text.count(" ", 0, m.start()) for m in said.finditer(text)]  # word indices (one space between words)
+    return any(abs(i - j) <= RELATION_WINDOW for i in things for j in heads)
 
 
 # "Which think tank", "which UN agency", "what organisation does X run", "ما المركز المالي": the answer names an

@@ -11,13 +11,14 @@ _ALEF = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه
 _ARABIC_CHAR = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _LATIN_CHAR = re.compile("[A-Za-z]")
 # Bump when tokens() changes: persisted lexical indexes built with another version are rebuilt.
-TOKENIZER_VERSION = "5"
+TOKENIZER_VERSION = "6"
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)  # letters and digits; Arabic punctuation (؟ ، ؛) splits
 _EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
-# Clitic prefixes and suffixes stripped by the light stemmer (longest first).
+# Clitic prefixes and suffixes stripped by the light stemmer (longest first). The feminine t goes with a pronoun
+# ("رئاستها" meets "الرئاسة") and at a verb's end ("دفعت" meets "بدفع"): tokenizer version 6.
 _PREFIXES = ("وبال", "وال", "بال", "كال", "فال", "لل", "ال", "و", "ب", "ل", "ف", "ك")
-_SUFFIXES = ("هما", "كما", "ات", "ون", "ين", "ها", "هم", "ية", "يه", "ه", "يا", "ي", "ا")
+_SUFFIXES = ("تهما", "هما", "كما", "تهم", "تها", "ات", "ته", "ون", "ين", "ها", "هم", "ية", "يه", "ه", "يا", "ي", "ا", "ت")
 
 # Function words that carry no evidence (Arabic after normalisation, English lower-case).
 _FUNCTION_WORDS = frozenset(

@@ -55,6 +55,15 @@ def test_accusative_and_adverb_endings_meet_the_plain_word():
     assert tokens("آسيا") != tokens("آس")  # three letters always stay
 
 
+def test_a_feminine_t_before_a_pronoun_or_ending_a_verb_meets_the_plain_word():
+    # "خلال رئاستها" meets "الرئاسة"; "ما الذي دفعت به" meets "بدفع مشاريع"; "اقترحت" meets "اقترح"
+    assert tokens("رئاستها") == tokens("الرئاسة")
+    assert tokens("سياستها") == tokens("السياسة")
+    assert tokens("دفعت") == tokens("بدفع")
+    assert tokens("اقترحت") == tokens("اقترح")
+    assert tokens("وقت") == ["وقت"]  # three letters always stay
+
+
 def test_question_words_with_a_clitic_are_no_evidence():
     # "وأين ستعقد؟" must not match the "على" or "حول" of some sentence through "وأين"
     for asked in ("وأين ستعقد؟", "بماذا ستعقد؟", "فمتى ستعقد؟", "وهل ستعقد؟", "عمّا ستعقد؟"):

@@ -11,14 +11,15 @@ _ALEF = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه
 _ARABIC_CHAR = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _LATIN_CHAR = re.compile("[A-Za-z]")
 # Bump when tokens() changes: persisted lexical indexes built with another version are rebuilt.
-TOKENIZER_VERSION = "6"
+TOKENIZER_VERSION = "8"
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)  # letters and digits; Arabic punctuation (؟ ، ؛) splits
 _EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 # Clitic prefixes and suffixes stripped by the light stemmer (longest first). The feminine t goes with a pronoun
 # ("رئاستها" meets "الرئاسة") and at a verb's end ("دفعت" meets "بدفع"): tokenizer version 6.
 _PREFIXES = ("وبال", "وال", "بال", "كال", "فال", "لل", "ال", "و", "ب", "ل", "ف", "ك")
-_SUFFIXES = ("تهما", "هما", "كما", "تهم", "تها", "ات", "ته", "ون", "ين", "ها", "هم", "ية", "يه", "ه", "يا", "ي", "ا", "ت")
+_PRONOUNS = ("هما", "كما", "هم", "ها")  # possessive / object pronouns, stripped before the ending under them
+_SUFFIXES = ("ات", "ته", "ون", "ين", "ية", "يه", "ه", "يا", "ي", "ا", "ت")
 
 # Function words that carry no evidence (Arabic after normalisation, English lower-case).
 _FUNCTION_WORDS = frozenset(
@@ -153,6 +154,8 @@ STOPWORDS = (
     _FUNCTION_WORDS
     | {c + w for w in _QUESTION_WORDS for c in ("و", "ف")}
     | {"بماذا", "لماذا", "عما", "مما", "بما", "فيما", "لمن", "بمن", "ممن", "عمن", "بكم", "لكم", "باي", "لاي"}
+    # a preposition with a pronoun ("ركزت عليها", "تطلع إليه"): it points at what the question names elsewhere
+    | {p + s for p in ("علي", "الي", "من", "عن", "في", "ل", "ب") for s in ("ه", "ها", "هم", "هما", "هن")}
     # what a question tells the reader to do: "اذكر", "وضّح كيف", "اشرح", "عدد المجالات"
     | {"اذكر", "اذكري", "وضح", "وضحي", "اشرح", "اشرحي", "صف", "صفي", "عدد", "عددي"}
 )
@@ -175,17 +178,18 @@ def normalize(text: str) -> str:
 
 
 def stem(token: str) -> str:
-    """Strip one clitic prefix and one suffix from an Arabic token, keeping at least 3 letters."""
+    """Strip one clitic prefix, a pronoun suffix and one ending from an Arabic token, keeping at least 3 letters."""
     if not _ARABIC_CHAR.search(token):
         return token
     for p in _PREFIXES:
         if token.startswith(p) and len(token) - len(p) >= 3:
             token = token[len(p) :]
             break
-    for s in _SUFFIXES:
-        if token.endswith(s) and len(token) - len(s) >= 3:
-            token = token[: -len(s)]
-            break
+    for suffixes in (_PRONOUNS, _SUFFIXES):
+        for s in suffixes:
+            if token.endswith(s) and len(token) - len(s) >= 3:
+                token = token[: -len(s)]
+                break
     return token
 
 

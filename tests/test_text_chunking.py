@@ -55,12 +55,13 @@ def test_accusative_and_adverb_endings_meet_the_plain_word():
     assert tokens("آسيا") != tokens("آس")  # three letters always stay
 
 
-def test_a_feminine_t_before_a_pronoun_or_ending_a_verb_meets_the_plain_word():
+def test_a_pronoun_then_the_ending_under_it_are_stripped():
     # "خلال رئاستها" meets "الرئاسة"; "ما الذي دفعت به" meets "بدفع مشاريع"; "اقترحت" meets "اقترح"
     assert tokens("رئاستها") == tokens("الرئاسة")
     assert tokens("سياستها") == tokens("السياسة")
     assert tokens("دفعت") == tokens("بدفع")
     assert tokens("اقترحت") == tokens("اقترح")
+    assert tokens("وأولوياتها") == tokens("أولويات")  # a pronoun, then the plural under it
     assert tokens("وقت") == ["وقت"]  # three letters always stay
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.answering.extractive import abstain_text, choose_evidence, expected_type, find_values, render
+from rag.answering.extractive import abstain_text, asks_between, choose_evidence, expected_type, find_values, render
 from rag.answering.focus import (
     ATTRIBUTES,
     asked_attribute,
@@ -800,3 +800,16 @@ def test_a_government_named_by_its_seat_speaks_for_its_country():
     assert missing_speaker("كيف رد الكرملين على أولويات الرئاسة الكازاخستانية؟", texts) == "الكرملين"
     assert missing_speaker("How did the Kremlin react to the priorities?", texts) == "the Kremlin"
     assert missing_speaker("How did the Kremlin react?", [*texts, "وأعلنت روسيا دعمها للرئاسة."]) is None
+
+
+def test_between_which_two_sides_quotes_the_sentence_naming_two_sides_under_a_between():
+    kazakhstan = "ومن المقترح أن تركز كازاخستان، المعروفة بجهودها في مجال منع الانتشار النووي، على السلام."
+    sides = "والجهود المبذولة لتجنب الانقسام الجيوسياسي بين الشرق والغرب."
+    for question in ("بين أي طرفين تحاول كازاخستان منع الانقسام؟", "Between which two sides is the split?"):
+        assert asks_between(question)
+        assert choose_evidence(question, _retrieved([kazakhstan, sides])).picked[0].chunk.text == sides
+    assert not asks_between("What is the split between East and West about?")
+    assert (
+        choose_evidence("ما الذي تحاول كازاخستان منعه؟", _retrieved([kazakhstan, sides])).picked[0].chunk.text
+        == kazakhstan
+    )

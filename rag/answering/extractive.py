@@ -429,6 +429,8 @@ def choose_evidence(
         retrieved = _place_first(position, retrieved)
     if asks_traits(question):
         retrieved = _traits_first(question_stems(question, translator), retrieved)
+    if asks_between(question):
+        retrieved = _between_first(retrieved)
     # "the salinity by 2020": of two close sentences the one naming the year answers. (Countries wait for the
     # second look: "efforts of Kazakhstan" would pull every sentence naming it ahead of "these efforts".)
     retrieved = _naming_first(question, retrieved, countries_too=False)
@@ -507,6 +509,22 @@ def _traits_first(asked: set[str], retrieved: list[Retrieved]) -> list[Retrieved
         for r in retrieved[:TRAITS_DEPTH]
         if _TRAITS_SAID.search(normalize(r.chunk.text)) and asked & set(tokens(r.chunk.text))
     ]
+    return _move_first(found[:1], retrieved) if found else retrieved
+
+
+# "Between which two sides", "بين أي طرفين", "بين من": the sentence of the best five naming two things joined under a
+# "between" ("بين الشرق والغرب", "between East and West") goes first.
+_BETWEEN_ASKED = re.compile(r"\bbetween (?:which|what|whom|who)\b|(?<![^\W\d_])بين (?:اي|من|ماذا)(?![^\W\d_])")
+_BETWEEN_SAID = re.compile(r"\bbetween (?:\S+ ){1,5}and \S+|(?<![^\W\d_])بين (?:\S+ ){1,5}و\S+")
+
+
+def asks_between(question: str) -> bool:
+    """Whether the question asks for the two sides of something ("between which two sides", "بين أي طرفين")."""
+    return bool(_BETWEEN_ASKED.search(normalize(question)))
+
+
+def _between_first(retrieved: list[Retrieved]) -> list[Retrieved]:
+    found = [r for r in retrieved[:_LOOK] if _BETWEEN_SAID.search(normalize(r.chunk.text))]
     return _move_first(found[:1], retrieved) if found else retrieved
 
 

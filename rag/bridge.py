@@ -11,16 +11,20 @@ both words' usual neighbours (CSLS, `pick_translations`): "hubs" such as "منص
 English word and would translate "make" or "take". Those source words, plus the question's numbers, become
 the BM25 query for questions in the other script (and vice versa for Arabic questions over English
 documents), the translations of one question word counting once. Misses cost nothing: an unmatched word
-adds no term.
+adds no term. Where the word vectors translate badly (verbs and abstract nouns: "division" is nowhere near
+"الانقسام"), a small English-Arabic lexicon shipped as data (rag/data/lexicon_en_ar.tsv) adds the source words
+of the same stem as its translations.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
+from importlib import resources
 from typing import Any
 
-from rag.text import STOPWORDS, acronyms, is_arabic_script, normalize, spelled_out, strip_marks
+from rag.text import STOPWORDS, acronyms, is_arabic_script, normalize, spelled_out, strip_marks, tokens
 from rag.translit import MIN_CONSONANTS, SkeletonIndex, latin_skeleton, name_phrases, name_words
 
 log = logging.getLogger(__name__)
@@ -173,6 +177,53 @@ def _skeletons(store: Any) -> SkeletonIndex:
     return store.per_generation("skeletons:ar", lambda: SkeletonIndex(store.vocabulary("ar")))
 
 
+@functools.cache
+def lexicon() -> dict[str, tuple[tuple[str, str], ...]]:
+    """English word -> its Arabic translations, each as (stem, core), from the shipped lexicon
+    (rag/data/lexicon_en_ar.tsv): the verbs and abstract nouns the word vectors translate badly ("avoid" is near
+    "لتجنب", "division" is not near "الانقسام"). The core is the normalised word without "ال" and a final ه."""
+    out: dict[str, tuple[tuple[str, str], ...]] = {}
+    text = resources.files("rag.data").joinpath("lexicon_en_ar.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            english, _, arabic = line.partition("\t")
+            forms = [w for a in arabic.split("|") for w in normalize(a).split()]
+            pairs = [(t, w.removeprefix("ال").removesuffix("ه")) for w in forms for t in tokens(w)]
+            out[english.strip().lower()] = tuple(dict.fromkeys(pairs))
+    return out
+
+
+def _english_forms(word: str) -> list[str]:
+    """The word and its likely bare forms ("obstacles" -> "obstacle", "hinders" -> "hinder", "turned" -> "turn")."""
+    out = [word]
+    for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            out.append(word[: -len(suffix)] + repl)
+    return out
+
+
+def _by_stem(store: Any) -> dict[str, list[str]]:
+    """The Arabic source words by their stem (rag.text.tokens), built once per store generation."""
+
+    def build() -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for w in store.vocabulary("ar"):
+            for t in tokens(w):
+                out.setdefault(t, []).append(w)
+        return out
+
+    return store.per_generation("stems:ar", build)
+
+
+def lexicon_words(word: str, store: Any) -> list[str]:
+    """The source words the lexicon gives for an English word: of the same stem as a translation, and holding
+    its letters ("ألغى" and "بالغة" share the light stem "الغ"; only "ألغى" holds "الغي")."""
+    table = lexicon()
+    pairs = next((table[f] for f in _english_forms(word) if f in table), ())
+    index = _by_stem(store) if pairs else {}
+    return sorted({w for stem, core in pairs for w in index.get(stem, []) if core in w})
+
+
 def translate(question: str, store: Any, second: Any) -> list[str]:
     """Source words (in the other script) that translate the question's content words."""
     return [w for ws in translate_grouped(question, store, second) for w in ws]
@@ -200,6 +251,10 @@ def translate_grouped(question: str, store: Any, second: Any) -> list[list[str]]
     hits = _nearest(asked, store, second, other)
     if own != "latin":
         return [ws for ws in hits.values() if ws]
+    for a in asked:  # the shipped lexicon's translations as well ("division" -> "الانقسام", "obstacle" -> "عائقا")
+        extra = [w for w in lexicon_words(a, store) if w not in hits.get(a, [])]
+        if extra:
+            hits[a] = [*hits.get(a, []), *extra]
     # names the word vectors do not know: "Mukushev" -> "موكوشيف" (rag.translit)
     names = _skeletons(store)
     if question == question.lower():  # "who is murat mukushev": a long word spelling a source word is a name,

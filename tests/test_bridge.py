@@ -74,6 +74,18 @@ def test_ingest_builds_the_vocabulary_once_and_translation_finds_source_words(is
     assert bridge.translate("What is the population?", store, second) == []  # no translation above threshold
 
 
+def test_the_shipped_lexicon_gives_source_words_of_its_translations_stems(isolated):
+    pipe = Pipeline(isolated, embeddings=FakeEmbeddings(), second=FakeSecond())
+    pipe.ensure_corpus()
+    store = pipe.store
+    assert bridge.lexicon_words("division", store) == ["الانقسام"]  # the word vectors never find this one
+    assert bridge.lexicon_words("obstacles", store) == ["العايق", "عايقا"]  # the plural by its bare form
+    assert bridge.lexicon_words("abolish", store) == ["الغي"]  # not "بالغه", of the same light stem "الغ"
+    assert bridge.lexicon_words("population", store) == []  # not in the lexicon
+    grouped = bridge.translate_grouped("Which division does Kazakhstan avoid?", store, pipe.second)
+    assert ["الانقسام"] in grouped
+
+
 def test_an_acronym_the_sources_never_write_is_looked_up_by_its_words(isolated):
     pipe = Pipeline(isolated, embeddings=FakeEmbeddings(), second=FakeSecond())
     pipe.ensure_corpus()

@@ -813,3 +813,15 @@ def test_between_which_two_sides_quotes_the_sentence_naming_two_sides_under_a_be
         choose_evidence("ما الذي تحاول كازاخستان منعه؟", _retrieved([kazakhstan, sides])).picked[0].chunk.text
         == kazakhstan
     )
+
+
+def test_how_long_is_a_countrys_border_asks_for_a_size():
+    assert expected_type("How long is Kazakhstan's border with China?") == "size"
+    assert expected_type("How long will the chairmanship last?") == "duration"
+
+
+def test_an_amount_of_another_organisation_of_the_asked_kind_does_not_answer():
+    lent = "The project was financed by the government of Kazakhstan and the World Bank, which lent 64 million dollars."
+    ev = choose_evidence("How much has the SCO Development Bank lent so far?", _retrieved([lent]))
+    assert not ev.picked and ev.expected_type == "quantity"
+    assert choose_evidence("How much did the World Bank lend?", _retrieved([lent])).picked[0].chunk.text == lent

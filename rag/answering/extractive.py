@@ -130,7 +130,7 @@ _PHYSICAL = (
     r"|highway|motorway|corridor|runway|lake|sea|island|field|park|reserve"
 )
 _EN_SIZE = re.compile(
-    rf"\bhow long (?:is|was|are|were|will be) (?:the |its |their |this |that )?(?:[\w-]+ ){{0,3}}(?:{_PHYSICAL})s?\b"
+    rf"\bhow long (?:is|was|are|were|will be) (?:the |its |their |this |that )?(?:[\w'’-]+ ){{0,3}}(?:{_PHYSICAL})s?\b"
     r"|\bhow (?:tall|high|deep|wide|far|heavy) (?:is|was|are|were)\b|\b(?:length|width|height|depth) of\b",
     re.I,
 )
@@ -346,6 +346,20 @@ def _organisation_first(
     return _move_first([retrieved[chosen]], retrieved), short or None
 
 
+def _another_organisation(question: str, text: str) -> bool:
+    """Whether a sentence in the question's script names organisations of the kind the question names ("bank")
+    but not the one it names: "How much has the SCO Development Bank lent?" is not answered by "the World Bank,
+    which lent 64 million dollars". Across scripts names are not compared."""
+    if is_arabic_script(question) != is_arabic_script(text):
+        return False
+    asked = {key for _, key, _ in organisation_names(question)}
+    if not asked:
+        return False
+    kinds = {key.split()[-1] for key in asked}
+    said = {key for _, key, _ in organisation_names(text) if key.split()[-1] in kinds}
+    return bool(said) and not said & asked
+
+
 def _regions_first(retrieved: list[Retrieved]) -> list[Retrieved]:
     """For "where is Kazakhstan" questions, the one of the best five sentences naming the most continents and
     world regions goes first (the earliest among equals)."""
@@ -454,6 +468,8 @@ def choose_evidence(
         event = asked_event(question) if kind in ("date", "month") else None
         for r in retrieved[:3]:
             if event is not None and not names_event(event, r.chunk.text):
+                continue
+            if _another_organisation(question, r.chunk.text):  # "the SCO Development Bank": not the World Bank's
                 continue
             # "which month of 2024": not the July 2023 of another sentence
             values = [v for v in find_values(kind, r.chunk.text) if not asked_years or years_in(v[1]) & asked_years]

@@ -13,7 +13,8 @@ the BM25 query for questions in the other script (and vice versa for Arabic ques
 documents), the translations of one question word counting once. Misses cost nothing: an unmatched word
 adds no term. Where the word vectors translate badly (verbs and abstract nouns: "division" is nowhere near
 "الانقسام"), a small English-Arabic lexicon shipped as data (rag/data/lexicon_en_ar.tsv) adds the source words
-of the same stem as its translations.
+of the same stem as its translations; and an Arabic question word found in a set of near-synonyms
+(rag/data/synonyms_ar.tsv: "ينقص", "الافتقار") also searches the source words of its set.
 """
 
 from __future__ import annotations
@@ -177,20 +178,56 @@ def _skeletons(store: Any) -> SkeletonIndex:
     return store.per_generation("skeletons:ar", lambda: SkeletonIndex(store.vocabulary("ar")))
 
 
+def _pairs(forms: list[str]) -> tuple[tuple[str, str], ...]:
+    """Each Arabic form as (stem, core): the core is the normalised word without "ال" and a final ه, which a
+    source word of that stem must hold ("ألغى" and "بالغة" share the light stem "الغ"; only "ألغى" holds "الغي")."""
+    words = [normalize(f) for f in forms if f.strip() and " " not in f.strip()]
+    return tuple(dict.fromkeys((t, w.removeprefix("ال").removesuffix("ه")) for w in words for t in tokens(w)))
+
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("rag.data").joinpath(name).read_text(encoding="utf-8")
+    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
 @functools.cache
 def lexicon() -> dict[str, tuple[tuple[str, str], ...]]:
-    """English word -> its Arabic translations, each as (stem, core), from the shipped lexicon
+    """English word -> its Arabic translations as (stem, core) pairs, from the shipped lexicon
     (rag/data/lexicon_en_ar.tsv): the verbs and abstract nouns the word vectors translate badly ("avoid" is near
-    "لتجنب", "division" is not near "الانقسام"). The core is the normalised word without "ال" and a final ه."""
+    "لتجنب", "division" is not near "الانقسام")."""
     out: dict[str, tuple[tuple[str, str], ...]] = {}
-    text = resources.files("rag.data").joinpath("lexicon_en_ar.tsv").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            english, _, arabic = line.partition("\t")
-            forms = [w for a in arabic.split("|") for w in normalize(a).split()]
-            pairs = [(t, w.removeprefix("ال").removesuffix("ه")) for w in forms for t in tokens(w)]
-            out[english.strip().lower()] = tuple(dict.fromkeys(pairs))
+    for line in _data_lines("lexicon_en_ar.tsv"):
+        english, _, arabic = line.partition("\t")
+        out[english.strip().lower()] = _pairs(arabic.split("|"))
     return out
+
+
+@functools.cache
+def synonym_sets() -> tuple[tuple[tuple[str, str], ...], ...]:
+    """Sets of Arabic near-synonyms as (stem, core) pairs, from rag/data/synonyms_ar.tsv ("نقص", "افتقار")."""
+    return tuple(_pairs(line.split("|")) for line in _data_lines("synonyms_ar.tsv"))
+
+
+def _source_words(pairs: tuple[tuple[str, str], ...], store: Any) -> list[str]:
+    index = _by_stem(store) if pairs else {}
+    return sorted({w for stem, core in pairs for w in index.get(stem, []) if core in w})
+
+
+def synonym_groups(question: str, store: Any) -> list[list[str]]:
+    """For each Arabic content word of the question in a synonym set, the word with the source words of its
+    set (BM25 counts a group once): "ما الذي ينقص المنظمة" also searches "الافتقار"."""
+    groups = []
+    for word in spellings(question):
+        if script(word) != "ar":
+            continue
+        stem = tokens(word)
+        if not stem:
+            continue
+        found = [p for ps in synonym_sets() if any(t == stem[0] and c in word for t, c in ps) for p in ps]
+        others = [w for w in _source_words(tuple(found), store) if tokens(w) != stem]
+        if others:
+            groups.append([word, *others])
+    return groups
 
 
 def _english_forms(word: str) -> list[str]:
@@ -217,11 +254,9 @@ def _by_stem(store: Any) -> dict[str, list[str]]:
 
 def lexicon_words(word: str, store: Any) -> list[str]:
     """The source words the lexicon gives for an English word: of the same stem as a translation, and holding
-    its letters ("ألغى" and "بالغة" share the light stem "الغ"; only "ألغى" holds "الغي")."""
+    its letters (`_pairs`)."""
     table = lexicon()
-    pairs = next((table[f] for f in _english_forms(word) if f in table), ())
-    index = _by_stem(store) if pairs else {}
-    return sorted({w for stem, core in pairs for w in index.get(stem, []) if core in w})
+    return _source_words(next((table[f] for f in _english_forms(word) if f in table), ()), store)
 
 
 def translate(question: str, store: Any, second: Any) -> list[str]:

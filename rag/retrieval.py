@@ -15,7 +15,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from rag.answering.focus import country_forms
-from rag.bridge import translate_grouped
+from rag.bridge import synonym_groups, translate_grouped
 from rag.lexical import BM25Index, index_path
 from rag.rerank import DEPTH, Reranker, rerank
 from rag.schema import Chunk, Retrieved
@@ -119,6 +119,8 @@ class HybridRetriever(BaseRetriever):
         # BM25 uses the question's own words where sources in its language exist, plus source words that
         # translate them (rag.bridge); against Arabic sources only, an English question keeps its numbers.
         groups = translate_grouped(asked, self.store, self.second)  # the words as asked: expansions are generic
+        if arabic:  # and the source words of its words' near-synonyms ("ينقص" -> "الافتقار")
+            groups = [*groups, *synonym_groups(asked, self.store)]
         bridged = [w for ws in groups for w in ws]
         terms = [*bridged, *_DIGITS.findall(query)]
         if arabic or self.store.has_language("en"):

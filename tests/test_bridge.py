@@ -86,6 +86,17 @@ def test_the_shipped_lexicon_gives_source_words_of_its_translations_stems(isolat
     assert ["الانقسام"] in grouped
 
 
+def test_an_arabic_word_of_a_synonym_set_also_searches_the_source_words_of_its_set(isolated):
+    pipe = Pipeline(isolated, embeddings=FakeEmbeddings(), second=FakeSecond())
+    pipe.ensure_corpus()
+    groups = bridge.synonym_groups("ما الذي ينقص منظمة شنغهاي؟", pipe.store)
+    assert groups == [["ينقص", "الافتقار"]]  # the article says "الافتقار إلى المشاريع"
+    assert ["تفاديه", "لتجنب", "منع"] in bridge.synonym_groups("ما الذي تحاول كازاخستان تفاديه؟", pipe.store)
+    assert bridge.synonym_groups("ما عاصمة كازاخستان؟", pipe.store) == []  # no set holds these words
+    got = pipe.retriever.retrieve("ما الذي ينقص منظمة شنغهاي؟")
+    assert any("الافتقار" in r.chunk.text for r in got)
+
+
 def test_an_acronym_the_sources_never_write_is_looked_up_by_its_words(isolated):
     pipe = Pipeline(isolated, embeddings=FakeEmbeddings(), second=FakeSecond())
     pipe.ensure_corpus()

@@ -825,3 +825,13 @@ def test_an_amount_of_another_organisation_of_the_asked_kind_does_not_answer():
     ev = choose_evidence("How much has the SCO Development Bank lent so far?", _retrieved([lent]))
     assert not ev.picked and ev.expected_type == "quantity"
     assert choose_evidence("How much did the World Bank lend?", _retrieved([lent])).picked[0].chunk.text == lent
+
+
+def test_an_untranslated_word_does_not_stop_the_head_check():
+    secretariat = "وخلال رئاستها، تتطلع كازاخستان إلى اعتماد اتفاقيات، ومذكرة تفاهم بين أمانة منظمة شنغهاي للتعاون."
+
+    def translator(asked: list[str]) -> dict[str, list[str]]:
+        return {w: {"secretariat": ["أمانة"]}.get(w, []) for w in asked}  # "day" has no translation
+
+    question = "Who runs the SCO Secretariat day to day?"
+    assert missing_head(question, [secretariat], translator) == "the SCO Secretariat day to day"

@@ -779,7 +779,7 @@ def _unrelated(
     named = naming(keys)
     if not named and translator is not None and group == "en":
         names = translator([w for w in words if not ACRONYM.fullmatch(shown_word(question, w))])
-        keys = [[normalize(a).removeprefix("ال") for a in names.get(w, [])] for w in words if w in names][:2]
+        keys = [[normalize(a).removeprefix("ال") for a in names.get(w, [])] for w in words if names.get(w)][:2]
         named = naming(keys)
     if not named:
         return None  # the thing itself is not found: not judged here

@@ -11,7 +11,7 @@ _ALEF = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه
 _ARABIC_CHAR = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _LATIN_CHAR = re.compile("[A-Za-z]")
 # Bump when tokens() changes: persisted lexical indexes built with another version are rebuilt.
-TOKENIZER_VERSION = "8"
+TOKENIZER_VERSION = "9"
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)  # letters and digits; Arabic punctuation (؟ ، ؛) splits
 _EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
@@ -154,6 +154,7 @@ STOPWORDS = (
     _FUNCTION_WORDS
     | {c + w for w in _QUESTION_WORDS for c in ("و", "ف")}
     | {"بماذا", "لماذا", "عما", "مما", "بما", "فيما", "لمن", "بمن", "ممن", "عمن", "بكم", "لكم", "باي", "لاي"}
+    | {"علام", "فيم", "بم", "لم", "مم", "عم", "الام", "حتام"}  # "علامَ يبرهن": "على ما", shortened
     # a preposition with a pronoun ("ركزت عليها", "تطلع إليه"): it points at what the question names elsewhere
     | {p + s for p in ("علي", "الي", "من", "عن", "في", "ل", "ب") for s in ("ه", "ها", "هم", "هما", "هن")}
     # what a question tells the reader to do: "اذكر", "وضّح كيف", "اشرح", "عدد المجالات"

@@ -3,19 +3,28 @@
 import numpy as np
 
 from rag.ingest import ingest
-from rag.rerank import Reranker, rerank, with_antecedent
+from rag.rerank import SYNONYM_SIM, Reranker, rerank, with_antecedent
 from rag.schema import Chunk, Document, Retrieved
 from rag.store import Store
+from rag.text import normalize
 from tests.conftest import FakeEmbeddings
 from tests.test_bridge import FakeSecond
 
 
 class VocabStore:
-    """Just the vocabulary lookup of a store, counting the words it was asked for."""
+    """Just the vocabulary of a store (its Arabic words, for the synonym sets), counting the word vectors it was
+    asked for."""
 
-    def __init__(self, second) -> None:
+    def __init__(self, second, arabic: tuple[str, ...] = ()) -> None:
         self.second = second
         self.asked: list[str] = []
+        self.arabic = list(arabic)
+
+    def vocabulary(self, script):
+        return self.arabic if script == "ar" else []
+
+    def per_generation(self, key, compute):
+        return compute()
 
     def word_vectors(self, words):
         self.asked.extend(words)
@@ -61,6 +70,16 @@ def test_the_country_a_sentence_calls_the_country_is_the_one_asked_about():
     assert abs(with_country - (2 + 0.8) / 3) < 1e-5  # "البلاد" counts 0.8 for "كازاخستان"
     same, other = aligner.word_scores("ما السياسة التي تنتهجها المنظمة", texts)  # no country asked: no help
     assert other > same
+
+
+def test_a_listed_near_synonym_matches_at_least_at_synonym_sim():
+    second = FakeSecond()
+    texts = ["استقرار السياسة دليل على نجاح النهج", "استقرار السياسة يعزز المصداقية"]
+    words = sorted({w for t in texts for w in normalize(t).split()})
+    aligner = Reranker(VocabStore(second, tuple(words)), second)
+    with_synonym, without = aligner.word_scores("علام يبرهن استقرار السياسة", texts)
+    assert abs(with_synonym - (2 + SYNONYM_SIM) / 3) < 1e-5  # "يبرهن" ~ "دليل" (rag/data/synonyms_ar.tsv)
+    assert with_synonym > without
 
 
 def test_rerank_moves_the_aligned_sentence_up_for_arabic_questions_only():

@@ -104,7 +104,10 @@ class Reranker:
         rarity = idf(asked) if idf is not None else {}
         weights = np.array([rarity.get(w, 1.0) for w in asked])
         weights = weights / weights.sum()
-        country = np.array([bool(countries_in(w)) for w in asked])
+        # "البلاد" is the country the text is about: of the asked countries, one most of the sentences name
+        named = [countries_in(s) for s in sentences]
+        topic = {c for c in set().union(*named) if 2 * sum(c in n for n in named) >= len(named)}
+        country = np.array([bool(countries_in(w) & topic) for w in asked])
         synonyms = {g[0]: set(g[1:]) for g in synonym_groups(question, self.store)}
         out = []
         for ws in per_sentence:

@@ -64,12 +64,16 @@ def test_rare_question_words_weigh_more_in_the_alignment():
 
 def test_the_country_a_sentence_calls_the_country_is_the_one_asked_about():
     aligner = _aligner()
-    texts = ["السياسة التي تنتهجها البلاد", "السياسة التي تنتهجها المنظمة"]
-    with_country, without = aligner.word_scores("ما السياسة التي تنتهجها كازاخستان", texts)
+    # the passages are about Kazakhstan: most of them name it
+    texts = ["السياسة التي تنتهجها البلاد", "السياسة التي تنتهجها المنظمة", "رئاسة كازاخستان", "كازاخستان دولة"]
+    with_country, without, *_ = aligner.word_scores("ما السياسة التي تنتهجها كازاخستان", texts)
     assert with_country > without
     assert abs(with_country - (2 + 0.8) / 3) < 1e-5  # "البلاد" counts 0.8 for "كازاخستان"
-    same, other = aligner.word_scores("ما السياسة التي تنتهجها المنظمة", texts)  # no country asked: no help
+    same, other, *_ = aligner.word_scores("ما السياسة التي تنتهجها المنظمة", texts)  # no country asked: no help
     assert other > same
+    # "البلاد" is not Afghanistan, which the passages only mention
+    afghan, plain, *_ = aligner.word_scores("ما السياسة التي تنتهجها أفغانستان", [*texts, "الأزمة في أفغانستان"])
+    assert abs(afghan - plain) < 1e-5
 
 
 def test_a_listed_near_synonym_matches_at_least_at_synonym_sim():

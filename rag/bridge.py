@@ -186,7 +186,7 @@ def _pairs(forms: list[str]) -> tuple[tuple[str, str], ...]:
 
 
 def _data_lines(name: str) -> list[str]:
-    text = resources.files("rag.data").joinpath(name).read_text(encoding="utf-8")
+    text = (resources.files("rag") / "data" / name).read_text(encoding="utf-8")
     return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
@@ -208,7 +208,21 @@ def synonym_sets() -> tuple[tuple[tuple[str, str], ...], ...]:
     return tuple(_pairs(line.split("|")) for line in _data_lines("synonyms_ar.tsv"))
 
 
+def _by_stem(store: Any) -> dict[str, list[str]]:
+    """The Arabic source words by their stem (rag.text.tokens), built once per store generation."""
+
+    def build() -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for w in store.vocabulary("ar"):
+            for t in tokens(w):
+                out.setdefault(t, []).append(w)
+        return out
+
+    return store.per_generation("stems:ar", build)
+
+
 def _source_words(pairs: tuple[tuple[str, str], ...], store: Any) -> list[str]:
+    """The source words of each pair's stem that hold its core."""
     index = _by_stem(store) if pairs else {}
     return sorted({w for stem, core in pairs for w in index.get(stem, []) if core in w})
 
@@ -237,19 +251,6 @@ def _english_forms(word: str) -> list[str]:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             out.append(word[: -len(suffix)] + repl)
     return out
-
-
-def _by_stem(store: Any) -> dict[str, list[str]]:
-    """The Arabic source words by their stem (rag.text.tokens), built once per store generation."""
-
-    def build() -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        for w in store.vocabulary("ar"):
-            for t in tokens(w):
-                out.setdefault(t, []).append(w)
-        return out
-
-    return store.per_generation("stems:ar", build)
 
 
 def lexicon_words(word: str, store: Any) -> list[str]:

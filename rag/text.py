@@ -11,7 +11,7 @@ _ALEF = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه
 _ARABIC_CHAR = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _LATIN_CHAR = re.compile("[A-Za-z]")
 # Bump when tokens() changes: persisted lexical indexes built with another version are rebuilt.
-TOKENIZER_VERSION = "9"
+TOKENIZER_VERSION = "10"
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)  # letters and digits; Arabic punctuation (؟ ، ؛) splits
 _EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
@@ -183,7 +183,9 @@ def stem(token: str) -> str:
     if not _ARABIC_CHAR.search(token):
         return token
     for p in _PREFIXES:
-        if token.startswith(p) and len(token) - len(p) >= 3:
+        # a lone ب, ل, ف or ك before "ال" that "بال", "فال" ... could not take is the word's own ("بالغة" is not
+        # "ب" + "الغة", which would meet "ألغى"); "و" is a conjunction even there ("وألغى")
+        if token.startswith(p) and len(token) - len(p) >= 3 and not (p in "بلفك" and token[1:3] == "ال"):
             token = token[len(p) :]
             break
     for suffixes in (_PRONOUNS, _SUFFIXES):

@@ -89,3 +89,10 @@ def test_acronyms_of_a_question():
     assert acronyms("Which Scottish town?") == set()
     assert acronyms("WHAT DID THE SCO CHARTER ABOLISH?") == {"sco"}  # shouted: only the known ones
     assert expand_query("the SCO and the UN") == "the Shanghai Cooperation Organisation and the United Nations"
+
+
+def test_a_lone_letter_before_al_is_the_words_own():
+    # "بالغة الأهمية" must not meet "ألغى" (the charter abolished ...): both once stemmed to "الغ"
+    assert tokens("بالغة") != tokens("ألغى")
+    assert tokens("وألغى") == tokens("ألغى")  # "و" is a conjunction even there
+    assert tokens("بالتوازن") == tokens("التوازن")  # the article after "ب" is still stripped

@@ -12,6 +12,7 @@ questions (country facts, offices, foundation), not the article's words.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -411,8 +412,13 @@ def asks_for_country(question: str) -> bool:
 
 def countries_in(text: str) -> set[str]:
     """The countries a text names (by COUNTRIES)."""
+    return set(_countries_in(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _countries_in(text: str) -> frozenset[str]:  # the same sentences are asked about again and again
     t = normalize(text)
-    return {name for name, _, pat in COUNTRIES if pat.search(t)}
+    return frozenset(name for name, _, pat in COUNTRIES if pat.search(t))
 
 
 _AR_FORMS = {name: ar.split("|") for name, _, _, ar in _COUNTRIES}

@@ -116,13 +116,13 @@ class Reranker:
                 out.append(0.0)
                 continue
             best = (q @ np.stack(have).T).max(axis=1)
-            spelled_here = set(ws)
+            here = set(ws)
             # the same word spelled otherwise ("اظهرت" for "أظهرت": USE 0.79) is the same word
-            best = np.where([w in spelled_here for w in asked], 1.0, best)
+            best = np.where([w in here for w in asked], 1.0, best)
             if synonyms:  # "يبرهن" in the question, "دليل" in the sentence (rag/data/synonyms_ar.tsv)
-                near = np.array([bool(synonyms.get(w, set()) & set(ws)) for w in asked])
+                near = np.array([bool(synonyms.get(w, set()) & here) for w in asked])
                 best = np.where(near, np.maximum(best, SYNONYM_SIM), best)
-            if country.any() and _THE_COUNTRY & set(ws):
+            if country.any() and _THE_COUNTRY & here:
                 best = np.where(country, np.maximum(best, COUNTRY_SIM), best)
             out.append(float(best @ weights))
         return out

@@ -15,9 +15,11 @@ TOKENIZER_VERSION = "10"
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)  # letters and digits; Arabic punctuation (؟ ، ؛) splits
 _EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
-# Clitic prefixes and suffixes stripped by the light stemmer (longest first). The feminine t goes with a pronoun
-# ("رئاستها" meets "الرئاسة") and at a verb's end ("دفعت" meets "بدفع"): tokenizer version 6.
+# Clitic prefixes and suffixes stripped by the light stemmer (longest first): a pronoun first, then one ending
+# under it ("رئاستها" -> "رئاست" -> "رئاس" meets "الرئاسة"; "وأولوياتها" meets "أولويات"), the feminine t of a verb
+# too ("دفعت" meets "بدفع").
 _PREFIXES = ("وبال", "وال", "بال", "كال", "فال", "لل", "ال", "و", "ب", "ل", "ف", "ك")
+_LONE = ("ب", "ل", "ف", "ك")  # prepositions that also begin words ("بالغة")
 _PRONOUNS = ("هما", "كما", "هم", "ها")  # possessive / object pronouns, stripped before the ending under them
 _SUFFIXES = ("ات", "ته", "ون", "ين", "ية", "يه", "ه", "يا", "ي", "ا", "ت")
 
@@ -185,7 +187,7 @@ def stem(token: str) -> str:
     for p in _PREFIXES:
         # a lone ب, ل, ف or ك before "ال" that "بال", "فال" ... could not take is the word's own ("بالغة" is not
         # "ب" + "الغة", which would meet "ألغى"); "و" is a conjunction even there ("وألغى")
-        if token.startswith(p) and len(token) - len(p) >= 3 and not (p in "بلفك" and token[1:3] == "ال"):
+        if token.startswith(p) and len(token) - len(p) >= 3 and not (p in _LONE and token[1:3] == "ال"):
             token = token[len(p) :]
             break
     for suffixes in (_PRONOUNS, _SUFFIXES):

@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from rag.answering.focus import countries_in
+from rag.answering.focus import countries_in, named_by_most
 from rag.bridge import spellings, synonym_groups, words
 from rag.chunking import SENTENCE_END
 from rag.schema import Chunk, Retrieved
@@ -105,8 +105,7 @@ class Reranker:
         weights = np.array([rarity.get(w, 1.0) for w in asked])
         weights = weights / weights.sum()
         # "البلاد" is the country the text is about: of the asked countries, one most of the sentences name
-        named = [countries_in(s) for s in sentences]
-        topic = {c for c in set().union(*named) if 2 * sum(c in n for n in named) >= len(named)}
+        topic = named_by_most([countries_in(s) for s in sentences])
         country = np.array([bool(countries_in(w) & topic) for w in asked])
         synonyms = {g[0]: set(g[1:]) for g in synonym_groups(question, self.store)}
         out = []

@@ -35,6 +35,7 @@ from rag.answering.focus import (
     missing_national,
     missing_speaker,
     months_in,
+    named_by_most,
     names_event,
     names_topic_organisation,
     organisation_kinds,
@@ -255,14 +256,9 @@ def _move_first(first: list[Retrieved], retrieved: list[Retrieved]) -> list[Retr
     return first + [r for r in retrieved if id(r) not in chosen]
 
 
-def _common(named: list[set[str]]) -> set[str]:
-    """What at least half of the sentences name (countries, organisations): what the passages are about."""
-    return {c for c in set().union(*named) if sum(c in n for n in named) * 2 >= len(named)} if named else set()
-
-
 def _topic(retrieved: list[Retrieved]) -> set[str]:
     """Countries named in at least half of the best sentences: what the passages are about, not an answer."""
-    return _common([countries_in(r.chunk.text) for r in retrieved[:8]])
+    return named_by_most([countries_in(r.chunk.text) for r in retrieved[:8]])
 
 
 def _pick(counts: list[int], several: bool) -> int | None:
@@ -312,7 +308,7 @@ def _organisation_first(
     organisation other than the one the passages are about goes first, with that organisation's name as the
     short answer; for "which two institutions", the sentence naming the most, with their names."""
     named = [organisations_in(r.chunk.text) for r in retrieved[:8]]
-    topic = _common(named)
+    topic = named_by_most(named)
     if asks_about_the_text(question):  # "What organisation is the article about?": the topic is the answer, as
         written = [[name for _, key, name in organisation_names(r.chunk.text) if key in topic] for r in retrieved[:8]]
         common = Counter(name for names in written for name in names)  # the passages most often write it, quoted

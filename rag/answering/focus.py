@@ -410,6 +410,11 @@ def asks_for_country(question: str) -> bool:
     return bool(_ASKS_COUNTRY.search(normalize(question)))
 
 
+def named_by_most(named: list[set[str]]) -> set[str]:
+    """What at least half of the sentences name (countries, organisations): what the passages are about."""
+    return {c for c in set().union(*named) if sum(c in n for n in named) * 2 >= len(named)} if named else set()
+
+
 def countries_in(text: str) -> set[str]:
     """The countries a text names (by COUNTRIES)."""
     return set(_countries_in(text))
@@ -591,7 +596,7 @@ def missing_speaker(question: str, texts: list[str]) -> str | None:
     if countries and _ROLE.search(normalize(who)):
         return None if _named_with(_ROLE, countries, hays) else shown
     if countries:  # a country itself: missing_names judges whether it is named, this whether it speaks
-        named = [t for t in hays if all(pat.search(t) for name, _, pat in COUNTRIES if name in countries)]
+        named = _naming_all(countries, hays)
         if len(named) * 2 >= len(hays):  # the passages' own subject ("what did Kazakhstan propose")
             return None
         return None if any(_SPEECH.search(t) for t in named) else shown
@@ -637,10 +642,15 @@ def missing_national(question: str, texts: list[str]) -> tuple[str, str] | None:
     return next((name, name_ar) for name, name_ar, _ in COUNTRIES if name in countries)
 
 
+def _naming_all(countries: set[str], hays: list[str]) -> list[str]:
+    """The normalised texts naming every one of the countries."""
+    pats = [pat for name, _, pat in COUNTRIES if name in countries]
+    return [t for t in hays if all(p.search(t) for p in pats)]
+
+
 def _named_with(office: re.Pattern[str], countries: set[str], hays: list[str]) -> bool:
     """Whether one normalised text names an office (`office`) and every one of the countries."""
-    pats = [pat for name, _, pat in COUNTRIES if name in countries]
-    return any(office.search(t) and all(p.search(t) for p in pats) for t in hays)
+    return any(office.search(t) for t in _naming_all(countries, hays))
 
 
 # "What is the article about?": the gist, which no single matching sentence holds; a news or opinion piece

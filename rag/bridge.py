@@ -253,11 +253,36 @@ def _english_forms(word: str) -> list[str]:
     return out
 
 
+# Derivational endings: "dedicated" and "dedication" share "dedicat", "geopolitics" and "geopolitical" "geopolit".
+_DERIVED = ("ational", "ation", "ities", "ical", "ity", "ics", "ion", "ive", "ic", "al", "ed", "es", "s")
+
+
+def _english_stems(word: str) -> set[str]:
+    """The word without each derivational ending it has, keeping at least five letters ("dedication" ->
+    "dedic", "dedicat"): two words are of one family when their stems meet."""
+    return {word[: -len(e)] for e in _DERIVED if word.endswith(e) and len(word) - len(e) >= 5} | {word}
+
+
+@functools.cache
+def _lexicon_by_stem() -> dict[str, tuple[tuple[str, str], ...]]:
+    """The lexicon keyed by each of its words' `_english_stems` (the first entry of a stem wins)."""
+    out: dict[str, tuple[tuple[str, str], ...]] = {}
+    for english, pairs in lexicon().items():
+        for stem in _english_stems(english):
+            out.setdefault(stem, pairs)
+    return out
+
+
 def lexicon_words(word: str, store: Any) -> list[str]:
-    """The source words the lexicon gives for an English word: of the same stem as a translation, and holding
+    """The source words the lexicon gives for an English word (or, failing its inflected forms, for a word
+    derived from the same stem: "dedicated" -> "dedication"): of the same stem as a translation, and holding
     its letters (`_pairs`)."""
     table = lexicon()
-    return _source_words(next((table[f] for f in _english_forms(word) if f in table), ()), store)
+    found = next((table[f] for f in _english_forms(word) if f in table), None)
+    if found is None:
+        by_stem = _lexicon_by_stem()
+        found = next((by_stem[f] for f in sorted(_english_stems(word)) if f in by_stem), ())
+    return _source_words(found, store)
 
 
 def translate(question: str, store: Any, second: Any) -> list[str]:

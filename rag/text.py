@@ -11,7 +11,7 @@ _ALEF = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه
 _ARABIC_CHAR = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _LATIN_CHAR = re.compile("[A-Za-z]")
 # Bump when tokens() changes: persisted lexical indexes built with another version are rebuilt.
-TOKENIZER_VERSION = "10"
+TOKENIZER_VERSION = "11"
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)  # letters and digits; Arabic punctuation (؟ ، ؛) splits
 _EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
@@ -195,6 +195,9 @@ def stem(token: str) -> str:
             if token.endswith(s) and len(token) - len(s) >= 3:
                 token = token[: -len(s)]
                 break
+    # the verbal noun of a doubled verb is the verb's stem: "تحويل" meets "تحول", "تشجيع" meets "تشجع"
+    if len(token) == 5 and token[0] == "ت" and token[3] == "ي":
+        token = token[:3] + token[4]
     return token
 
 

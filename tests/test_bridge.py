@@ -82,6 +82,9 @@ def test_the_shipped_lexicon_gives_source_words_of_its_translations_stems(isolat
     assert bridge.lexicon_words("obstacles", store) == ["العايق", "عايقا"]  # the plural by its bare form
     assert bridge.lexicon_words("abolish", store) == ["الغي"]  # not "بالغه", of the same light stem "الغ"
     assert bridge.lexicon_words("population", store) == []  # not in the lexicon
+    # a word of a listed word's family: "dedicated" -> "dedication" -> "التفاني"
+    assert bridge.lexicon_words("dedicated", store) == bridge.lexicon_words("dedication", store) != []
+    assert bridge.lexicon_words("national", store) == []  # "nation" is no listed stem
     grouped = bridge.translate_grouped("Which division does Kazakhstan avoid?", store, pipe.second)
     assert ["الانقسام"] in grouped
 

@@ -65,6 +65,13 @@ def test_a_pronoun_then_the_ending_under_it_are_stripped():
     assert tokens("وقت") == ["وقت"]  # three letters always stay
 
 
+def test_the_verbal_noun_of_a_doubled_verb_meets_the_verb():
+    # "إلى أي شيء تريد أن تحول المنظمة" meets "تحويل منظمة"; "تشجع الدول" meets "تشجيع"
+    assert tokens("تحويل") == tokens("تحول") == tokens("وتحويل")
+    assert tokens("التشجيع") == tokens("تشجع")
+    assert tokens("تعاون") != tokens("تعيين")  # only a ي before the last letter of five goes
+
+
 def test_question_words_with_a_clitic_are_no_evidence():
     # "وأين ستعقد؟" must not match the "على" or "حول" of some sentence through "وأين"
     for asked in ("وأين ستعقد؟", "بماذا ستعقد؟", "فمتى ستعقد؟", "وهل ستعقد؟", "عمّا ستعقد؟"):

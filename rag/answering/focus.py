@@ -177,7 +177,8 @@ ATTRIBUTES = [
         r"|occupation|profession)\b"
         r"|\b(?:does|did) the (?:author|writer) (?:lead|head|direct|run|work|do)\b"
         r"|\bwho(?:'s| is| was)? (?:the |this )?(?:piece|article|text|op-?ed|column|story|report) (?:written )?by\b"
-        r"|\bby whom\b"
+        r"|\bby whom\b|\bwho (?:penned|authored)\b|بقلم من"
+        r"|\bwhose (?:piece|article|text|op-?ed|column|story|report|byline|commentary|essay|analysis) is\b"
         r"|من كتب|من (?:هو )?(?:كاتب|مولف|صاحب)|لمن (?:هذا )?(?:ال)?(?:مقال|نص|تقرير)|اسم (?:ال)?(?:كاتب|مولف)"
         r"|(?:كاتب|مولف) (?:هذا )?(?:ال)?(?:مقال|نص|تقرير)\W*$|\b(?:author|writer)(?:'s)? name\b"
         r"|\bname of the (?:author|writer)\b"
@@ -207,7 +208,12 @@ ATTRIBUTES = [
         r"|\b(?:chair\w*|presid\w*|led|lead\w*|head\w*|host\w*) (?:\S+ ){0,4}(?:before|after) "
         r"|(?<![^\W\d_])(?:يخلف|سيخلف|خليفه|سلف)(?![^\W\d_])"
         r"|(?:رياس|يتولي|سيتولي|تولي|تولت|تراس|يتراس|سيتراس|ستتولي|ستتراس|يراس|سيراس|ستراس)\S*"
-        r" (?:\S+ ){0,3}(?:قبل|بعد) ",
+        r" (?:\S+ ){0,3}(?:قبل|بعد) "
+        # "تسلمت الرئاسة من كازاخستان", "takes over the chair from / once Kazakhstan's year ends"
+        r"|(?<![^\W\d_])[وف]?(?:[تيس]|ست|سي)?(?:تسلم|استلم)\S* (?:\S+ ){0,2}(?:ال)?(?:رياس|قياد|كرسي)\S*"
+        r" (?:\S+ ){0,3}من "
+        r"|\b(?:take|takes|took|taking) over (?:\S+ ){0,2}(?:chair|presidency|helm|leadership)\S* "
+        r"(?:\S+ ){0,2}(?:from|once|when|after)\b",
         rf"{_AR_PRE}(?:خلف|سلف|خليفه)(?:ه|ها)?{_AR_END}|تسلم|سلمت|تنتقل|انتقلت|predecessor|successor|succeed"
         r"|took over|hand(?:ed|s)? over",
     ),

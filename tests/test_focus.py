@@ -80,6 +80,8 @@ from tests.test_rerank import _retrieved
         ("أي دولة تسلمت الرئاسة من كازاخستان؟", "predecessor or successor"),
         ("Who takes over the SCO chair once Kazakhstan's year ends?", "predecessor or successor"),
         ("Whose column is this and where does he work?", "author"),
+        ("ما هو سعر صرف التنغي الكازاخستاني؟", "currency"),
+        ("What is the tenge's exchange rate to the dollar?", "currency"),
         ("What is the weather like in Almaty in August?", "weather or climate"),
         ("ما هو المناخ السائد في كازاخستان؟", "weather or climate"),
         ("أين يقع مقر المنظمة؟", "headquarters"),

@@ -79,8 +79,9 @@ ATTRIBUTES = [
     _focus(
         "currency",
         "العملة",
-        rf"\bcurrenc(?:y|ies)\b|{_AR_PRE}عمل(?:ه|ات){_AR_END}",
-        rf"{_AR_PRE}عمل(?:ه|ات|تها){_AR_END}|currenc",
+        rf"\bcurrenc(?:y|ies)\b|{_AR_PRE}عمل(?:ه|ات){_AR_END}|\bexchange rates?\b|\btenge\b|سعر (?:ال)?صرف"
+        rf"|{_AR_PRE}(?:تنغي|تينغ[يه]?){_AR_END}",
+        rf"{_AR_PRE}عمل(?:ه|ات|تها){_AR_END}|currenc|exchange rate|\btenge\b|سعر (?:ال)?صرف|تنغي|تينغ",
     ),
     _focus(
         "language",

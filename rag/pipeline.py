@@ -12,13 +12,19 @@ from typing import Any, Literal
 
 from rag.answering import check_backend
 from rag.answering.extractive import Evidence, abstain_text, choose_evidence, render
-from rag.answering.focus import asks_for_ending, asks_for_gist, asks_for_opening, is_lead_candidate
+from rag.answering.focus import (
+    asked_speaker,
+    asks_for_ending,
+    asks_for_gist,
+    asks_for_opening,
+    is_lead_candidate,
+)
 from rag.bridge import spelled_names, unknown_names, word_translations
 from rag.citations import check_answer, locate
 from rag.errors import InputError
 from rag.schema import Answer, Chunk, Citation, Retrieved
 from rag.settings import Settings
-from rag.text import detect_language, expand_query, tokens
+from rag.text import detect_language, expand_query, standard_arabic, tokens
 
 log = logging.getLogger(__name__)
 
@@ -196,22 +202,24 @@ def answer(
     pipe = pipeline or get_pipeline(settings)
     language = detect_language(q)
     pipe.ensure_corpus()
-    query = retrieval_query(q, history)
+    asked = standard_arabic(q)  # "شو قال" is read as "ماذا قال"; the answer keeps the question as typed
+    query = standard_arabic(retrieval_query(asked, history))
     retrieved, stage_ms = pipe.retriever.retrieve_timed(query)
-    if query != q and len(tokens(q)) >= FOLLOW_UP_OWN_WORDS:
+    if query != asked and len(tokens(asked)) >= FOLLOW_UP_OWN_WORDS:
         # a follow-up with words of its own ("What about its anti-drug strategy?"): the joined query alone finds
         # the previous answer again; its own words find what is new. Both rankings, fused by reciprocal rank.
-        own, _ = pipe.retriever.retrieve_timed(q)
+        own, _ = pipe.retriever.retrieve_timed(asked)
         retrieved = fuse_rankings([retrieved, own])
     t1 = time.perf_counter()
-    ev = evidence(q, retrieved, pipe)
+    ev = evidence(asked, retrieved, pipe)
     result = None
     if pipe.kind != "extractive" and not ev.unnamed:  # no backend may answer about what the sources never name
         result = pipe.llm().answer(q, language, retrieved, pipe.store)
         if result is None:
             notes.append("the language model gave no verifiable quote; fell back to the extractive answer")
     if result is None:
-        result = extractive_answer(q, language, ev, pipe)
+        result = extractive_answer(asked, language, ev, pipe)
+        result.question = q
     t2 = time.perf_counter()
     result.retrieved = retrieved
     result.notes = notes + result.notes
@@ -258,7 +266,8 @@ def evidence(question: str, retrieved: list[Retrieved], pipe: Pipeline) -> Evide
         last = pipe.sentences(retrieved[0].chunk.source)[-1:]
         if last:
             return Evidence([Retrieved(chunk=last[0], score=0.0)])
-    unknown = unknown_names(question, pipe.store, pipe.second)
+    speaker = asked_speaker(question)
+    unknown = unknown_names(question, pipe.store, pipe.second, speaker[0] if speaker else None)
     if unknown:
         return Evidence(
             [],

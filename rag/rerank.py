@@ -100,7 +100,14 @@ class Reranker:
         known = self._cached(self._words, [w for ws in per_sentence for w in ws], self.store.word_vectors)
         if not asked or not known:
             return [0.0] * len(sentences)
-        q = self.second.encode([spelled[w] for w in asked])
+        # a question word the sources write is read as they write it: "البيئه" typed is "البيئة" (USE does not
+        # know the misspelling); other words are embedded as the question spells them
+        bare = {w: w[1:] if w[:1] in "وف" and len(w) > 4 else w for w in asked}  # "والبيئه": "البيئة"
+        found = self._cached(self._words, sorted({*asked, *bare.values()}), self.store.word_vectors)
+        own = {w: found[w] if w in found else found[bare[w]] for w in asked if w in found or bare[w] in found}
+        typed = [w for w in asked if w not in own]
+        fresh = dict(zip(typed, self.second.encode([spelled[w] for w in typed]), strict=True)) if typed else {}
+        q = np.stack([own[w] if w in own else fresh[w] for w in asked])
         rarity = idf(asked) if idf is not None else {}
         weights = np.array([rarity.get(w, 1.0) for w in asked])
         weights = weights / weights.sum()

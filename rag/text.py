@@ -229,6 +229,7 @@ _EXPANSIONS = {
     "SCO": "Shanghai Cooperation Organisation",
     "UN": "United Nations",
     "UNEP": "United Nations Environment Programme",
+    "AIFC": "Astana International Financial Centre",
 }
 ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 
@@ -251,3 +252,61 @@ def acronyms(question: str) -> set[str]:
     found = {a.casefold() for a in ACRONYM.findall(question)} if question != question.upper() else set()
     words = set(re.findall(r"[^\W\d_]+", question.casefold()))
     return found | {a.casefold() for a in _EXPANSIONS if a.casefold() in words}
+
+
+# Spoken-Arabic question words and a few common verbs, with their Modern Standard forms (keys normalised):
+# "شو قال مودي" asks what "ماذا قال" asks, "مين" is "من", "فين" is "أين". The sources are written in the
+# standard language, and the question analysis (stop words, what is asked) knows its forms.
+_COLLOQUIAL = {
+    "شو": "ماذا",
+    "شنو": "ماذا",
+    "ايش": "ماذا",
+    "ايه": "ماذا",
+    "وش": "ماذا",
+    "مين": "من",
+    "منو": "من",
+    "وين": "أين",
+    "فين": "أين",
+    "امتي": "متى",
+    "ايمتي": "متى",
+    "ليش": "لماذا",
+    "ليه": "لماذا",
+    "ازاي": "كيف",
+    "كيفاش": "كيف",
+    "قديش": "كم",
+    "كام": "كم",
+    "اللي": "الذي",
+    "كمان": "أيضا",
+    "هيك": "هكذا",
+    "هاد": "هذا",
+    "هادا": "هذا",
+    "هيدا": "هذا",
+    "مش": "ليس",
+    "موش": "ليس",
+    "عشان": "لأن",
+    "علشان": "لأن",
+    "بدها": "تريد",
+    "بده": "يريد",
+    "حكي": "قال",
+    "حكت": "قالت",
+}
+_WHAT_OF = frozenset(["هو", "هي", "هم", "هما"])  # "شو هي المشكلة": "ما هي", not "ماذا هي"
+
+
+def standard_arabic(question: str) -> str:
+    """The question with spoken-Arabic question words in their standard forms ("شو حكى توكاييف" -> "ماذا قال
+    توكاييف"); other words, and questions in other scripts, unchanged."""
+    if not _ARABIC_CHAR.search(question):
+        return question
+    parts = re.split(r"([^\W\d_]+)", question)  # words at odd indices
+    for i in range(1, len(parts), 2):
+        word = normalize(parts[i])
+        prefix = word[0] if word[:1] in ("و", "ف") and word[1:] in _COLLOQUIAL else ""
+        standard = _COLLOQUIAL.get(word[len(prefix) :])
+        if standard is None:
+            continue
+        nxt = normalize(parts[i + 2]) if i + 2 < len(parts) else ""
+        if standard == "ماذا" and (nxt in _WHAT_OF or nxt.startswith("ال")):
+            standard = "ما"
+        parts[i] = parts[i][: len(prefix)] + standard
+    return "".join(parts)

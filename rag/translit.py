@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable
 
-from rag.text import normalize
+from rag.text import STOPWORDS, normalize
 
 MIN_CONSONANTS = 3
 MIN_LENGTH_RATIO = 0.6  # an Arabic spelling of a name is not much shorter than the Latin one
@@ -73,9 +73,13 @@ def same_name(latin: str, arabic: str) -> bool:
 
 
 def _capitalised(question: str) -> list[tuple[int, int, str]]:
-    """Capitalised words and acronyms of an English question after its first word, with their places."""
+    """Capitalised words and acronyms of an English question after its first word, with their places; the
+    first word too when it is no function word and a capitalised word follows it ("Golden Horde symposium:
+    where?")."""
     found = [m for m in _WORD.finditer(question) if m.group(0).isascii()]
     first = found[0].start() if found else -1
+    if len(found) > 1 and found[1].group(0)[0].isupper() and found[0].group(0).casefold() not in STOPWORDS:
+        first = -1
     return [(m.start(), m.end(), m.group(0)) for m in found if m.group(0)[0].isupper() and m.start() != first]
 
 

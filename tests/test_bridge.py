@@ -169,6 +169,11 @@ def test_names_no_source_spells_are_unknown_and_answers_about_them_abstain(isola
     assert bridge.unknown_names("Did Tokayev meet Vladimir Putin?", pipe.store, pipe.second) == ["Vladimir Putin"]
     assert bridge.unknown_names("Who is Murat Mukushev?", pipe.store, pipe.second) == []
     assert bridge.unknown_names("What did the SCO Secretariat sign?", pipe.store, pipe.second) == []  # SCO is known
+    # all in lower case: the speaker's words are judged ("xi jinping"), not every word of the question
+    asked = "what did xi jinping say about almaty"
+    assert bridge.unknown_names(asked, pipe.store, pipe.second) == []
+    assert bridge.unknown_names(asked, pipe.store, pipe.second, "xi jinping") == ["xi jinping"]
+    assert bridge.unknown_names("what did murat mukushev say", pipe.store, pipe.second, "murat mukushev") == []
     res = answer("What did Vladimir Putin say about Almaty?", pipeline=pipe)
     assert res.abstained and not res.citations and "Vladimir Putin" in res.text
     assert not answer("Who is Murat Mukushev?", pipeline=pipe).abstained

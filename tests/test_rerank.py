@@ -107,6 +107,24 @@ def test_the_same_word_spelled_otherwise_matches_fully():
     assert abs(score - 1.0) < 1e-5  # "اظهرت" (no hamza) is "أظهرت"
 
 
+class SourceWords(VocabStore):
+    """A vocabulary of just the sources' words, as they write them (unknown words are left out)."""
+
+    def word_vectors(self, words):
+        written = {"البييه": "البيئة", "حمايه": "حماية"}
+        known = [w for w in words if w in written]
+        return dict(zip(known, self.second.encode([written[w] for w in known]), strict=True)) if known else {}
+
+
+def test_a_question_word_the_sources_write_is_read_as_they_write_it():
+    second = RawSecond()
+    aligner = Reranker(SourceWords(second), second)
+    # "البيئه" (a ha for the ta marbuta) with a conjunction: the sources' "البيئة"; the raw letters would be a
+    # word the vectors do not know
+    (score,) = aligner.word_scores("والبيئه", ["حماية البيئة"])
+    assert abs(score - 1.0) < 1e-5
+
+
 def test_a_listed_near_synonym_matches_at_least_at_synonym_sim():
     second = FakeSecond()
     texts = ["استقرار السياسة دليل على نجاح النهج", "استقرار السياسة يعزز المصداقية"]

@@ -1,7 +1,7 @@
 from rag.chunking import split_document
 from rag.loaders import default_document
 from rag.schema import Document
-from rag.text import detect_language, normalize, tokens
+from rag.text import detect_language, normalize, standard_arabic, tokens
 
 
 def test_default_article_is_byte_for_byte():
@@ -63,6 +63,15 @@ def test_a_pronoun_then_the_ending_under_it_are_stripped():
     assert tokens("اقترحت") == tokens("اقترح")
     assert tokens("وأولوياتها") == tokens("أولويات")  # a pronoun, then the plural under it
     assert tokens("وقت") == ["وقت"]  # three letters always stay
+
+
+def test_spoken_arabic_question_words_read_as_standard_arabic():
+    assert standard_arabic("شو قال مودي عن المنظمة؟") == "ماذا قال مودي عن المنظمة؟"
+    assert standard_arabic("وش هي مشكلة المنظمة؟") == "ما هي مشكلة المنظمة؟"  # "ما هي", not "ماذا هي"
+    assert standard_arabic("وشو كمان؟") == "وماذا أيضا؟"  # the conjunction stays; "كمان" is no "كم"
+    assert standard_arabic("مين اللي كتب المقال") == "من الذي كتب المقال"
+    assert standard_arabic("ما هو الشوق؟") == "ما هو الشوق؟"  # standard words unchanged
+    assert standard_arabic("What is this?") == "What is this?"
 
 
 def test_the_verbal_noun_of_a_doubled_verb_meets_the_verb():

@@ -54,4 +54,7 @@ def test_name_phrases_are_runs_of_capitalised_words_holding_a_name():
     assert name_phrases("Did Tokayev meet Vladimir Putin at the summit?") == [["Tokayev"], ["Vladimir", "Putin"]]
     assert name_phrases("Who signs with the SCO Secretariat?") == [["SCO", "Secretariat"]]
     assert name_phrases("Which UN agency signs it?") == []  # an acronym alone is not a name
+    # the first word belongs to a name that goes on, unless it is a function word
+    assert name_phrases("Golden Horde symposium: where?") == [["Golden", "Horde"]]
+    assert name_phrases("What did Vladimir Putin say?") == [["Vladimir", "Putin"]]
     assert name_phrases("What is the Secretary-General's salary?") == [["Secretary", "General"]]

@@ -156,10 +156,13 @@ _AR_DATE = re.compile(
     r"ما تاريخ|في أي تاريخ|تاريخ|الفترة الزمنية|لأي فترة|لاي فترة|أي فترة|اي فترة|في أي سنة)"
 )
 _AR_DURATION = re.compile(
-    r"(كم|ما|ما هي|ما هو)\s+(مدة|مده)|كم من الوقت|لكم من الوقت|كم سنة|كم عاما|كم شهرا|(?:لمدة|لمده|مدة|مده)\s+كم"
+    r"(كم|ما|ما هي|ما هو)\s+(?:مدة|مده|مدت)[^\W\d_]*|كم من الوقت|لكم من الوقت|كم سنة|كم عاما|كم شهرا"
+    r"|(?:لمدة|لمده|مدة|مده)\s+كم"
     r"|كم\s+(?:ت|ي)?(?:دوم|دام|دامت|ستمر|استمر|استمرت|بقي|تبقى|يبقى)(?![^\W\d_])"
 )
-_AR_QUANTITY = re.compile(r"(كم|ما عدد|ما هو عدد|عدد سكان|(?<!بال)نسبة|ما حجم|ما قيمة|معدل|ما عمر)")  # not "بالنسبة ل"
+_AR_QUANTITY = re.compile(
+    r"((?<![^\W\d_])[بل]?كم(?![^\W\d_])|ما عدد|ما هو عدد|عدد سكان|(?<!بال)نسبة|ما حجم|ما قيمة|معدل|ما عمر)"
+)  # not "بالنسبة ل"
 # "In which month", "في أي شهر": a month, not a bare year or a period.
 _ASKS_MONTH = re.compile(r"\b(?:what|which) month\b|(?:أي|اي) شهر(?![^\W\d_])", re.I)
 
@@ -269,10 +272,16 @@ def _pick(counts: list[int], several: bool) -> int | None:
     return counts.index(max(counts)) if several else next(i for i, c in enumerate(counts) if c)
 
 
+_FEW = 2  # of the best eight sentences naming a country: it is what the question is about, not the text's topic
+
+
 def _naming_first(question: str, retrieved: list[Retrieved], *, countries_too: bool = True) -> list[Retrieved]:
     """Sentences naming the years (and countries) the question names go first (not the topic country,
     which nearly every sentence names); of those, the ones naming its months too ("in August 2023")."""
-    countries = countries_in(question) - _topic(retrieved) if countries_too else set()
+    countries = countries_in(question) - _topic(retrieved)
+    if not countries_too:  # only a country few of the best sentences name ("عن أفغانستان"), not Kazakhstan
+        named = Counter(c for r in retrieved[:8] for c in countries_in(r.chunk.text))
+        countries = {c for c in countries if named[c] <= _FEW}
     years, months = years_in(question), months_in(question)
     if not countries and not years and not months:
         return retrieved
@@ -420,7 +429,7 @@ def choose_evidence(
     if why:
         return Evidence([], abstain_reason=why[0], abstain_reason_ar=why[1], unnamed=True)
     if naming_first:
-        retrieved = _naming_first(question, retrieved)
+        retrieved = _naming_first(question, retrieved, countries_too=False)
     focus = asked_attribute(question)
     if focus:
         naming = [r for r in retrieved if mentions(focus, r.chunk.text)]

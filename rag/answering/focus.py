@@ -180,7 +180,8 @@ ATTRIBUTES = [
         r"|\bwho(?:'s| is| was)? (?:the |this )?(?:piece|article|text|op-?ed|column|story|report) (?:written )?by\b"
         r"|\bby whom\b|\bwho (?:penned|authored)\b|بقلم من"
         r"|\bwhose (?:piece|article|text|op-?ed|column|story|report|byline|commentary|essay|analysis) is\b"
-        r"|من كتب|من (?:هو )?(?:كاتب|مولف|صاحب)|لمن (?:هذا )?(?:ال)?(?:مقال|نص|تقرير)|اسم (?:ال)?(?:كاتب|مولف)"
+        r"|من (?:الذي )?كتب|من (?:هو )?(?:كاتب|مولف|صاحب)|لمن (?:هذا )?(?:ال)?(?:مقال|نص|تقرير)"
+        r"|اسم (?:ال)?(?:كاتب|مولف)"
         r"|(?:كاتب|مولف) (?:هذا )?(?:ال)?(?:مقال|نص|تقرير)\W*$|\b(?:author|writer)(?:'s)? name\b"
         r"|\bname of the (?:author|writer)\b"
         r"|(?:منصب|وظيف|يشغل|يعمل|يدير|يراس)\S*(?: \S+){0,3} (?:ال)?(?:كاتب|مولف)",
@@ -194,6 +195,8 @@ ATTRIBUTES = [
         r"\b(?:which|what) (?:news )?(?:outlet|publisher)\b"
         r"|\b(?:which|what) (?:news )?(?:publication|newspaper|magazine|(?:web)?site|network|agency)\b.*\bpublish"
         r"|\bwho published (?:this|it|the (?:article|piece|text|story|op-?ed|column))\b"
+        r"|\b(?:article|piece|text|story|op-?ed|column)(?:'s)? publisher\b"
+        r"|\bpublisher of (?:this|the|that) (?:article|piece|text|story|op-?ed|column)\b"
         r"|\bwhere (?:was|is) (?:this|it|the)(?: (?:article|piece|text|story|op-?ed|column))? published\b"
         r"|(?:جهه|شبكه|صحيفه|جريده|موقع|وكاله|مجله)\S*(?: \S+){0,2} (?:التي|الذي) نشر\S*"
         r" (?:هذا )?(?:ال)?(?:مقال|نص|تقرير)"
@@ -578,11 +581,9 @@ def missing_event(question: str, texts: list[str]) -> tuple[str, str] | None:
     return (f"the next {en}", next_ar) if coming else (f"the {when} {en}", f"{a} عام {when}")
 
 
-def missing_speaker(question: str, texts: list[str]) -> str | None:
-    """The speaker (as the question names them) of a "what did X say / X's view" question whom none of the
-    texts name: a country's president, leader or minister (role and country in one text), a person by name
-    (English names across scripts, rag.translit; Arabic ones by their words). None when the speaker is
-    named, or cannot be judged ("what did the coordinator say")."""
+def asked_speaker(question: str) -> tuple[str, str, str] | None:
+    """Whose words a "what did X say / X's view" question asks for: X normalised, X as the question writes it,
+    and the question's script ("ar" or another); None for other questions and for the document's own author."""
     asked = question.casefold() if question.isascii() else normalize(question)
     m = _SPEAKER.search(asked)
     if not m:
@@ -595,9 +596,20 @@ def missing_speaker(question: str, texts: list[str]) -> str | None:
     if group == "ar" and len(words) > 2 and _ROLE.fullmatch(words[0].group()):  # "الرئيس الروسي [كازاخستان]"
         end = start + words[1].end()  # a role and its country; what follows is the object of the verb
     who = asked[start:end].strip()
-    shown = _as_asked(question, asked, start, end)
     if _SELF.search(who):
         return None
+    return who, _as_asked(question, asked, start, end), group
+
+
+def missing_speaker(question: str, texts: list[str]) -> str | None:
+    """The speaker (as the question names them) of a "what did X say / X's view" question whom none of the
+    texts name: a country's president, leader or minister (role and country in one text), a person by name
+    (English names across scripts, rag.translit; Arabic ones by their words). None when the speaker is
+    named, or cannot be judged ("what did the coordinator say")."""
+    speaker = asked_speaker(question)
+    if speaker is None:
+        return None
+    who, shown, group = speaker
     hays = [normalize(t) for t in texts]
     countries = countries_in(who)
     if countries and _ROLE.search(normalize(who)):

@@ -522,7 +522,7 @@ def test_a_close_runner_up_is_quoted_too_closer_in_the_questions_own_language():
     assert "two closest passages" in render("en", ev, texts[:2], "ar")
     # a clear winner stands alone; in the question's own language only a near tie (within 0.6) is quoted too
     assert len(choose_evidence(question, ranked([2.1, 0.5, -0.6])).picked) == 1
-    arabic = "ما المذكرة التي تتطلع كازاخستان إلى اعتمادها؟"
+    arabic = "ماذا تتطلع كازاخستان إلى اعتماده؟"
     assert len(choose_evidence(arabic, ranked([2.1, 2.07, -0.6])).picked) == 2
     assert len(choose_evidence(arabic, ranked([2.1, 1.3, -0.6])).picked) == 1
     # without rank scores (no reranker) there is nothing to compare
@@ -849,3 +849,17 @@ def test_an_untranslated_word_does_not_stop_the_head_check():
 
     question = "Who runs the SCO Secretariat day to day?"
     assert missing_head(question, [secretariat], translator) == "the SCO Secretariat day to day"
+
+
+def test_which_noun_questions_prefer_a_close_sentence_naming_the_noun():
+    texts = [
+        "ومن المقترح أن تركز كازاخستان على السلام والأمن",
+        "مع التركيز على مكافحة الجريمة العابرة للحدود الوطنية والجرائم الإلكترونية",
+        "وقد قدمت كازاخستان مقترحات",
+    ]
+    # the best sentence never names the crimes; the second does
+    assert choose_evidence("ما الجرائم التي تركز عليها الرئاسة؟", _retrieved(texts)).picked[0].chunk.text == texts[1]
+    # not for a question that names no noun to look for, nor beyond the best NOUN_DEPTH
+    assert choose_evidence("على ماذا تركز كازاخستان؟", _retrieved(texts)).picked[0].chunk.text == texts[0]
+    far = [texts[0], texts[2], "تعاون اقتصادي", texts[1]]
+    assert choose_evidence("ما الجرائم التي تركز عليها الرئاسة؟", _retrieved(far)).picked[0].chunk.text == texts[0]

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rag.answering.antecedent import goes_on_about, needs_antecedent, question_stems
+from rag.answering.antecedent import asked_noun_words, goes_on_about, needs_antecedent, question_stems
 from rag.answering.focus import (
     YEAR,
     Translator,
@@ -450,6 +450,7 @@ def choose_evidence(
         retrieved = _traits_first(question_stems(question, translator), retrieved)
     if asks_between(question):
         retrieved = _between_first(retrieved)
+    retrieved = _asked_noun_first(question, retrieved, translator)
     # "the salinity by 2020": of two close sentences the one naming the year answers. (Countries wait for the
     # second look: "efforts of Kazakhstan" would pull every sentence naming it ahead of "these efforts".)
     retrieved = _naming_first(question, retrieved, countries_too=False)
@@ -530,6 +531,28 @@ def _traits_first(asked: set[str], retrieved: list[Retrieved]) -> list[Retrieved
         for r in retrieved[:TRAITS_DEPTH]
         if _TRAITS_SAID.search(normalize(r.chunk.text)) and asked & set(tokens(r.chunk.text))
     ]
+    return _move_first(found[:1], retrieved) if found else retrieved
+
+
+NOUN_DEPTH = 3  # sentences searched for the noun a "which X" question asks about
+
+
+def _asked_noun_first(question: str, retrieved: list[Retrieved], translator: Translator | None) -> list[Retrieved]:
+    """For "which crimes ...", "ما الجرائم ...": when the best sentence never names the asked noun, the first of
+    the best NOUN_DEPTH that does goes first (an English noun through its Arabic translations)."""
+    asked = asked_noun_words(question)[:1]
+    if not asked or not retrieved or asks_for_country(question) or asks_for_organisation(question):
+        return retrieved  # a country or organisation is looked for by its name (_country_first, ...)
+    if not re.match(r"\W*(?:which|ما|اي|ماهي|ماهو)\b", normalize(question)):  # not "what might ..."
+        return retrieved
+    if re.search(r"[a-z]", asked[0]):
+        if translator is None:
+            return retrieved
+        asked = [a for ws in translator(asked).values() for a in ws]
+    stems = set(tokens(" ".join(asked)))
+    if not stems or stems & set(tokens(retrieved[0].chunk.text)):
+        return retrieved
+    found = [r for r in retrieved[1:NOUN_DEPTH] if stems & set(tokens(r.chunk.text))]
     return _move_first(found[:1], retrieved) if found else retrieved
 
 

@@ -23,6 +23,7 @@ from rag.answering.focus import (
     missing_head,
     missing_names,
     missing_national,
+    missing_owner,
     missing_speaker,
     months_in,
     organisation_kinds,
@@ -597,6 +598,17 @@ SUMMITS = [
     "وفي اجتماع لمجلس رؤساء الدول في يوليو 2023، حدد رئيس كازاخستان أهداف الرئاسة.",
     "وتنظيم الندوة الدولية للعلوم والممارسات حول القبيلة الذهبية وتراثها في تركستان.",
 ]
+
+
+def test_who_owns_x_needs_x_named_with_owning():
+    outlet = "شبكة طريق الحرير الإخبارية/"
+    owned = "وتملك الدولة شبكة الإذاعة الوطنية."
+    assert missing_owner("Who owns Silk Road News Network?", [outlet], lambda ws: {"silk": ["الحرير"]}) == (
+        "Silk Road News Network"
+    )
+    assert missing_owner("من يملك شبكة طريق الحرير؟", [outlet]) == "شبكة طريق الحرير"
+    assert missing_owner("من يملك شبكة الإذاعة الوطنية؟", [owned]) is None  # named with "تملك"
+    assert missing_owner("من يملك البنك الدولي؟", [outlet]) is None  # not named: not judged here
 
 
 @pytest.mark.parametrize(

@@ -33,6 +33,7 @@ from rag.answering.focus import (
     missing_head,
     missing_names,
     missing_national,
+    missing_owner,
     missing_speaker,
     months_in,
     named_by_most,
@@ -404,6 +405,9 @@ def _never_mentioned(
     funded = missing_funder(question, texts, translator)
     if funded:
         return f"the passages found never say who funds {funded}", f"لا تذكر المقاطع التي وُجدت من يمول {funded}"
+    owned = missing_owner(question, texts, translator)
+    if owned:
+        return f"the passages found never say who owns {owned}", f"لا تذكر المقاطع التي وُجدت من يملك {owned}"
     return None
 
 

@@ -775,6 +775,13 @@ _FUND_ASKED = re.compile(
     r"|(?:من|ما الذي|اي جهه|ما الجهه التي|ما \S+ الذي) (?:يمول|تمول|مول|مولت|يدعم ماليا) (?P<ar>.+?)[؟?.]*$"
 )
 _FUND_SAID = re.compile(r"ممول|يمول|تمول|مولت|تمويل|دعم مالي|الدعم المالي|\b(?:fund|financ|sponsor)")
+_OWN_ASKED = re.compile(
+    r"\b(?:who|(?:which|what) \w+(?: \w+)?) (?:owns|owned|controls) (?P<en>.+?)[?.]*$"
+    r"|\bwho is the owner of (?P<of>.+?)[?.]*$"
+    r"|(?:من|ما الذي|اي جهه|ما الجهه التي) (?:يملك|تملك|ملك|ملكت|يمتلك|تمتلك) (?P<ar>.+?)[؟?.]*$"
+    r"|من (?:هو )?مالك (?P<ar2>.+?)[؟?.]*$"
+)
+_OWN_SAID = re.compile(r"يملك|تملك|يمتلك|تمتلك|مالك|ملكيه|مملوك|\b(?:own|owner|owned|ownership)\b")
 
 
 def missing_head(question: str, texts: list[str], translator: Translator | None = None) -> str | None:
@@ -782,6 +789,11 @@ def missing_head(question: str, texts: list[str], translator: Translator | None 
     something; None when one does, or when X cannot be matched in the texts. An English X is matched in Arabic
     texts through `translator` (each word's Arabic source words): "Business Council" -> "الأعمال", "مجلس"."""
     return _unrelated(question, texts, translator, _HEAD_ASKED, _HEAD_SAID)
+
+
+def missing_owner(question: str, texts: list[str], translator: Translator | None = None) -> str | None:
+    """The same for "who owns X": X when no text names it with a word of owning ("يملك", "مملوكة")."""
+    return _unrelated(question, texts, translator, _OWN_ASKED, _OWN_SAID)
 
 
 def missing_funder(question: str, texts: list[str], translator: Translator | None = None) -> str | None:
@@ -801,7 +813,7 @@ def _unrelated(
     m = asks.search(asked)
     if not m:
         return None
-    group = "ar" if m.group("ar") else "en"
+    group = next(g for g, v in m.groupdict().items() if v)  # "ar..." groups hold Arabic, the others English
     thing = m.group(group).strip()
     shown = _as_asked(question, asked, m.start(group), m.end(group))
     words = [w for w in re.findall(r"[^\W\d_]{3,}", thing) if w not in STOPWORDS]
@@ -812,7 +824,7 @@ def _unrelated(
 
     keys = [[w.removeprefix("ال")] for w in words][:2]
     named = naming(keys)
-    if not named and translator is not None and group == "en":
+    if not named and translator is not None and not group.startswith("ar"):
         names = translator([w for w in words if not ACRONYM.fullmatch(shown_word(question, w))])
         keys = [[normalize(a).removeprefix("ال") for a in names.get(w, [])] for w in words if names.get(w)][:2]
         named = naming(keys)

@@ -289,7 +289,42 @@ _COLLOQUIAL = {
     "بده": "يريد",
     "حكي": "قال",
     "حكت": "قالت",
+    "جوا": "داخل",
+    "جوه": "داخل",
 }
+# Spoken Arabic marks the present with a "ب" ("مين بيرأس", "وين بتقع"): dropped in a question that is spoken
+# (it has a word above), but not from standard words that begin so.
+_SPOKEN_PRESENT = re.compile(r"ب(?=[يتن][^\W\d_]{2,}$)")
+_NOT_SPOKEN_PRESENT = frozenset(
+    [
+        "بين",
+        "بينما",
+        "بيننا",
+        "بينهم",
+        "بينها",
+        "بيان",
+        "بيانات",
+        "بييه",
+        "بييي",
+        "بيييه",
+        "بيت",
+        "بيوت",
+        "بيع",
+        "بنك",
+        "بنوك",
+        "بناء",
+        "بنيه",
+        "بند",
+        "بنود",
+        "بنت",
+        "بيروت",
+        "بيجين",
+        "بيلاروس",
+        "بنغلاديش",
+        "بتروكيماويات",
+        "بترول",
+    ]
+)
 _WHAT_OF = frozenset(["هو", "هي", "هم", "هما"])  # "شو هي المشكلة": "ما هي", not "ماذا هي"
 
 
@@ -299,6 +334,7 @@ def standard_arabic(question: str) -> str:
     if not _ARABIC_CHAR.search(question):
         return question
     parts = re.split(r"([^\W\d_]+)", question)  # words at odd indices
+    spoken = False
     for i in range(1, len(parts), 2):
         word = normalize(parts[i])
         prefix = word[0] if word[:1] in ("و", "ف") and word[1:] in _COLLOQUIAL else ""
@@ -309,4 +345,10 @@ def standard_arabic(question: str) -> str:
         if standard == "ماذا" and (nxt in _WHAT_OF or nxt.startswith("ال")):
             standard = "ما"
         parts[i] = parts[i][: len(prefix)] + standard
+        spoken = True
+    if spoken:
+        for i in range(1, len(parts), 2):
+            word = normalize(parts[i])
+            if _SPOKEN_PRESENT.match(word) and word not in _NOT_SPOKEN_PRESENT:
+                parts[i] = parts[i][1:]
     return "".join(parts)

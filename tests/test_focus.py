@@ -80,6 +80,7 @@ from tests.test_rerank import _retrieved
         ("من سيخلف توكاييف؟", "predecessor or successor"),
         ("أي دولة تسلمت الرئاسة من كازاخستان؟", "predecessor or successor"),
         ("Who takes over the SCO chair once Kazakhstan's year ends?", "predecessor or successor"),
+        ("Kazakhstan took the SCO chair from which country?", "predecessor or successor"),
         ("Whose column is this and where does he work?", "author"),
         ("ما هو سعر صرف التنغي الكازاخستاني؟", "currency"),
         ("What is the tenge's exchange rate to the dollar?", "currency"),
@@ -337,6 +338,8 @@ def test_which_month_wants_a_month_of_the_asked_year():
     assert expected_type("الرئاسة: كم مدتها؟") == "duration"  # "مدة" with a pronoun
     assert expected_type("ماذا اقترحت كازاخستان كمنصة؟") is None  # "كم" only as a word, not in "كمنصة"
     assert expected_type("بكم يقدر رأس المال؟") == "quantity"
+    assert expected_type("golden horde symposium date?") == "date"  # a trailing "date"
+    assert expected_type("What is the update on the plan?") is None
     texts = ["برنامج التعاون للفترة 2025-2027", "وفي اجتماع لمجلس رؤساء الدول في يوليو 2023"]
     assert choose_evidence("In which month did the council meet?", _retrieved(texts)).short == "يوليو 2023"
     ev = choose_evidence("In which month of 2025 was the programme adopted?", _retrieved(texts))

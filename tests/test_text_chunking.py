@@ -72,6 +72,10 @@ def test_spoken_arabic_question_words_read_as_standard_arabic():
     assert standard_arabic("مين اللي كتب المقال") == "من الذي كتب المقال"
     assert standard_arabic("ما هو الشوق؟") == "ما هو الشوق؟"  # standard words unchanged
     assert standard_arabic("What is this?") == "What is this?"
+    # the spoken present's "ب" goes in a spoken question, not from standard words that begin so
+    assert standard_arabic("مين بيرأس مجلس الأعمال؟") == "من يرأس مجلس الأعمال؟"
+    assert standard_arabic("شو العلاقة بين الصين وبنك التنمية؟") == "ما العلاقة بين الصين وبنك التنمية؟"
+    assert standard_arabic("ما العلاقة بيتر؟") == "ما العلاقة بيتر؟"  # not a spoken question: unchanged
 
 
 def test_the_verbal_noun_of_a_doubled_verb_meets_the_verb():

@@ -118,7 +118,8 @@ _EN_DATE = re.compile(
     # "when" asking, not "when it comes to" or "what happens when"
     r"(?:^\W*|[,;:]\s*|\b(?:and|or|but|so|since|until|till|tell me|know|say|find out)\s+)when\b(?! it comes\b)"
     r"|\b(what year|which year|what date|what month|which month|what period|which period|"
-    r"time frame|timeframe|years?\b.*\bcover)",
+    r"time frame|timeframe|years?\b.*\bcover)"
+    r"|\bdates?\W*$|\bthe dates? (?:of|for)\b",  # "golden horde symposium date?", "the date of the summit"
     re.I,
 )
 _EN_DURATION = re.compile(

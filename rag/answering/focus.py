@@ -216,7 +216,7 @@ ATTRIBUTES = [
         # "تسلمت الرئاسة من كازاخستان", "takes over the chair from / once Kazakhstan's year ends"
         r"|(?<![^\W\d_])[وف]?(?:[تيس]|ست|سي)?(?:تسلم|استلم)\S* (?:\S+ ){0,2}(?:ال)?(?:رياس|قياد|كرسي)\S*"
         r" (?:\S+ ){0,3}من "
-        r"|\b(?:take|takes|took|taking) over (?:\S+ ){0,2}(?:chair|presidency|helm|leadership)\S* "
+        r"|\b(?:take|takes|took|taking) (?:over )?(?:\S+ ){0,2}(?:chair|presidency|helm|leadership)\S* "
         r"(?:\S+ ){0,2}(?:from|once|when|after)\b",
         rf"{_AR_PRE}(?:خلف|سلف|خليفه)(?:ه|ها)?{_AR_END}|تسلم|سلمت|تنتقل|انتقلت|predecessor|successor|succeed"
         r"|took over|hand(?:ed|s)? over",

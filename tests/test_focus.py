@@ -202,6 +202,8 @@ def test_sentences_naming_the_asked_country_come_first_on_a_second_look_or_for_w
     assert choose_evidence("What role does Russia play?", _retrieved(texts)).picked[0].chunk.text == texts[1]
     many = ["جهود كبيرة", "كازاخستان أولاً", "كازاخستان ثانياً", "كازاخستان ثالثاً", "الصين", "الصين", "الصين", "روسيا"]
     assert choose_evidence("ما جهود كازاخستان؟", _retrieved(many)).picked[0].chunk.text == many[0]
+    # the second look puts any asked country (not the topic) first, however many sentences name it
+    assert choose_evidence("ما جهود كازاخستان؟", _retrieved(many), naming_first=True).picked[0].chunk.text == many[1]
 
 
 @pytest.mark.parametrize(

@@ -434,7 +434,7 @@ def choose_evidence(
     if why:
         return Evidence([], abstain_reason=why[0], abstain_reason_ar=why[1], unnamed=True)
     if naming_first:
-        retrieved = _naming_first(question, retrieved, countries_too=False)
+        retrieved = _naming_first(question, retrieved)
     focus = asked_attribute(question)
     if focus:
         naming = [r for r in retrieved if mentions(focus, r.chunk.text)]
@@ -456,8 +456,9 @@ def choose_evidence(
     if asks_between(question):
         retrieved = _between_first(retrieved)
     retrieved = _asked_noun_first(question, retrieved, translator)
-    # "the salinity by 2020": of two close sentences the one naming the year answers. (Countries wait for the
-    # second look: "efforts of Kazakhstan" would pull every sentence naming it ahead of "these efforts".)
+    # "the salinity by 2020": of two close sentences the one naming the year answers. (Of the countries, only one
+    # few of the best sentences name goes first now; the others wait for the second look: "efforts of Kazakhstan"
+    # would pull every sentence naming it ahead of "these efforts".)
     retrieved = _naming_first(question, retrieved, countries_too=False)
     short = None
     if asks_for_country(question):

@@ -96,6 +96,18 @@ ATTRIBUTES = [
         r"سكان|نسمه|population|inhabitants",
     ),
     _focus("GDP", "الناتج المحلي", r"\bgdp\b|gross domestic|الناتج المحلي", r"الناتج المحلي|\bgdp\b|gross domestic"),
+    _focus(
+        "trading partners",
+        "الشركاء التجاريين",
+        r"\btrad(?:e|ing) partners?\b|(?:شريك|شركاء)\S* (?:ال)?تجاري",
+        r"شريك|شركاء|partner",
+    ),
+    _focus(
+        "exports or imports",
+        "الصادرات أو الواردات",
+        rf"\b(?:exports?|imports?|exported|imported)\b|{_AR_PRE}(?:صادرات|واردات|تصدير|استيراد)",
+        r"صادرات|واردات|تصدير|استيراد|\bexport|\bimport",
+    ),
     _focus("budget", "الميزانية", rf"\bbudgets?\b|{_AR_PRE}ميزاني", r"ميزاني|budget"),
     _focus(
         "armed forces",

@@ -559,6 +559,8 @@ def test_an_exact_repeat_is_not_the_runner_up():
         ("What does the last sentence say about the agenda?", "end"),
         ("ماذا يقول الكاتب في ختام المقال؟", "end"),
         ("ما الذي تقوله الفقرة الأخيرة؟", "end"),
+        ("How does the article first describe the SCO?", "start"),
+        ("What did Kazakhstan first propose?", None),  # no text named
         ("What did Kazakhstan propose at the start of its chairmanship?", None),  # no place in the text
         ("What does the article say about the first meeting?", None),  # the first meeting, not paragraph
         ("متى عقد الاجتماع الأول؟", None),
@@ -779,6 +781,9 @@ def test_what_something_is_like_is_answered_by_the_sentence_characterising_it():
 def test_what_are_the_two_big_powers_asks_for_countries_but_the_countrys_policy_does_not():
     assert asks_for_country("What are the two big powers inside the SCO?")
     assert asks_for_country("Which countries signed the agreement?")
+    assert asks_for_country("name the two great powers that are SCO members")
+    assert asks_for_country("اذكر الدولتين الكبيرتين في المنظمة")
+    assert not asks_for_country("Name the author")
     assert not asks_for_country("What is the country's foreign policy like?")
     assert not asks_for_country("What is the country known for?")  # no number or kind: not a "which country"
 

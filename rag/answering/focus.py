@@ -423,7 +423,8 @@ _NATIONS = r"(?:countries|country|powers|states|nations)\b"
 _ASKS_COUNTRY = re.compile(
     rf"\b(?:which|what)\s+(?:{_QUALIFIER}\s+){{0,2}}{_NATIONS}"
     rf"|\b(?:which|what) (?:are|were) the\s+(?:{_QUALIFIER}\s+){{1,2}}{_NATIONS}"  # "what are the two big powers"
-    r"|(?:^|\s)(?:ما|اي)\s+(?:هي\s+)?(?:ال)?(?:دول|دوله|دولتان|دولتين|قوي|قوتان|قوتين)(?![^\W\d_])"
+    rf"|\b(?:name|list|identify)\s+(?:the\s+)?(?:{_QUALIFIER}\s+){{0,2}}{_NATIONS}"  # "name the two great powers"
+    r"|(?:^|\s)(?:ما|اي|اذكر|سم|عدد)\s+(?:هي\s+)?(?:ال)?(?:دول|دوله|دولتان|دولتين|قوي|قوتان|قوتين)(?![^\W\d_])"
 )
 
 
@@ -737,7 +738,10 @@ _PLACE_IN_TEXT = re.compile(
     r"\b(?:first|last|final|opening|closing|concluding) (?:sentence|paragraph|line|lines|section)\b"
     r"|(?:ال)?(?:فقره|جمله|سطر|سطور)\s+(?:ال)?(?:اولي|الاولي|اخيره|الاخيره)|(?:اول|اخر) (?:فقره|جمله|سطر)"
 )
-_START = re.compile(r"\b(?:opening|beginning|start|outset|introduction|intro)\b|بدايه|بدايت|مستهل|مطلع|مقدمه")
+_START = re.compile(
+    r"\b(?:opening|beginning|start|outset|introduction|intro)\b|بدايه|بدايت|مستهل|مطلع|مقدمه"
+    r"|\bfirst (?:describ|present|introduc|mention|call|defin|portray|characteri)\w*"  # "the article first describes"
+)
 _END = re.compile(r"\b(?:end|ending|conclusion|closing|concluding)\b|نهايه|نهايت|ختام|خاتمه")
 
 

@@ -97,14 +97,15 @@ class Reranker:
         spelled = spellings(question)
         asked = sorted(spelled)
         per_sentence = [sorted(words(s)) for s in sentences]
-        known = self._cached(self._words, [w for ws in per_sentence for w in ws], self.store.word_vectors)
-        if not asked or not known:
-            return [0.0] * len(sentences)
         # a question word the sources write is read as they write it: "البيئه" typed is "البيئة" (USE does not
-        # know the misspelling); other words are embedded as the question spells them
+        # know the misspelling); other words are embedded as the question spells them. One vocabulary lookup
+        # for the sentences' words and the question's.
         bare = {w: w[1:] if w[:1] in "وف" and len(w) > 4 else w for w in asked}  # "والبيئه": "البيئة"
-        found = self._cached(self._words, sorted({*asked, *bare.values()}), self.store.word_vectors)
-        own = {w: found[w] if w in found else found[bare[w]] for w in asked if w in found or bare[w] in found}
+        keys = [*(w for ws in per_sentence for w in ws), *asked, *bare.values()]
+        known = self._cached(self._words, keys, self.store.word_vectors)
+        if not asked or not any(w in known for ws in per_sentence for w in ws):
+            return [0.0] * len(sentences)
+        own = {w: v for w in asked if (v := known.get(w, known.get(bare[w]))) is not None}
         typed = [w for w in asked if w not in own]
         fresh = dict(zip(typed, self.second.encode([spelled[w] for w in typed]), strict=True)) if typed else {}
         q = np.stack([own[w] if w in own else fresh[w] for w in asked])

@@ -83,11 +83,22 @@ def needs_antecedent(question: str, sentence: str, translator: Translator | None
     asked = asked_noun_words(question)
     if not phrase or not asked:
         return False
-    if re.search(r"[a-z]", " ".join(asked)) and not re.search(r"[a-z]", " ".join(phrase)):
-        if translator is None:  # English words, Arabic sentence: through the words' Arabic translations
+    if not re.search(r"[a-z]", " ".join(phrase)):  # an Arabic sentence: English words through their translations
+        arabic = in_arabic(asked, translator)
+        if arabic is None:
             return False
-        asked = [a for ws in translator(asked).values() for a in ws]
+        asked = arabic
     return bool(phrase & set(tokens(" ".join(asked))))
+
+
+def in_arabic(words: list[str], translator: Translator | None) -> list[str] | None:
+    """Words to look for in Arabic sentences: Arabic ones as they are, English ones through their Arabic source
+    words (`translator`); None for English words without a translator."""
+    if not re.search(r"[a-z]", " ".join(words)):
+        return words
+    if translator is None:
+        return None
+    return [a for ws in translator(words).values() for a in ws]
 
 
 _DESCRIBE = re.compile(

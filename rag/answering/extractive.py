@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rag.answering.antecedent import asked_noun_words, goes_on_about, needs_antecedent, question_stems
+from rag.answering.antecedent import asked_noun_words, goes_on_about, in_arabic, needs_antecedent, question_stems
 from rag.answering.focus import (
     YEAR,
     Translator,
@@ -277,11 +277,11 @@ def _pick(counts: list[int], several: bool) -> int | None:
 _FEW = 2  # of the best eight sentences naming a country: it is what the question is about, not the text's topic
 
 
-def _naming_first(question: str, retrieved: list[Retrieved], *, countries_too: bool = True) -> list[Retrieved]:
+def _naming_first(question: str, retrieved: list[Retrieved], *, every_country: bool = True) -> list[Retrieved]:
     """Sentences naming the years (and countries) the question names go first (not the topic country,
     which nearly every sentence names); of those, the ones naming its months too ("in August 2023")."""
     countries = countries_in(question) - _topic(retrieved)
-    if not countries_too:  # only a country few of the best sentences name ("عن أفغانستان"), not Kazakhstan
+    if not every_country:  # only a country few of the best sentences name ("عن أفغانستان"), not Kazakhstan
         named = Counter(c for r in retrieved[:8] for c in countries_in(r.chunk.text))
         countries = {c for c in countries if named[c] <= _FEW}
     years, months = years_in(question), months_in(question)
@@ -459,7 +459,7 @@ def choose_evidence(
     # "the salinity by 2020": of two close sentences the one naming the year answers. (Of the countries, only one
     # few of the best sentences name goes first now; the others wait for the second look: "efforts of Kazakhstan"
     # would pull every sentence naming it ahead of "these efforts".)
-    retrieved = _naming_first(question, retrieved, countries_too=False)
+    retrieved = _naming_first(question, retrieved, every_country=False)
     short = None
     if asks_for_country(question):
         retrieved = _country_first(question, retrieved)
@@ -551,11 +551,10 @@ def _asked_noun_first(question: str, retrieved: list[Retrieved], translator: Tra
         return retrieved  # a country or organisation is looked for by its name (_country_first, ...)
     if not re.match(r"\W*(?:which|ما|اي|ماهي|ماهو)\b", normalize(question)):  # not "what might ..."
         return retrieved
-    if re.search(r"[a-z]", asked[0]):
-        if translator is None:
-            return retrieved
-        asked = [a for ws in translator(asked).values() for a in ws]
-    stems = set(tokens(" ".join(asked)))
+    arabic = in_arabic(asked, translator)
+    if arabic is None:
+        return retrieved
+    stems = set(tokens(" ".join(arabic)))
     if not stems or stems & set(tokens(retrieved[0].chunk.text)):
         return retrieved
     found = [r for r in retrieved[1:NOUN_DEPTH] if stems & set(tokens(r.chunk.text))]

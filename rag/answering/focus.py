@@ -137,7 +137,7 @@ ATTRIBUTES = [
         "founding",
         "التأسيس",
         # "the founding document/charter" names a text, not the act ("what did the founding document abolish")
-        r"\b(?:founded|founder|founders|established)\b"
+        r"\b(?:founded|founder|founders|established)\b|\bwho (?:set|sets) up\b|\bwhen (?:was|were) .* set up\b"
         r"|\bfounding\b(?!\s+(?:document|charter|treaty|declaration|text|principles?|ideals?|spirit)\b)"
         rf"|تاسس|تاسيس|{_AR_PRE}موسس(?:و|ي|ين|ا)?{_AR_END}|انشي|انشا"  # "عضواً مؤسساً": a founding member
         r"|(?:من|متي) (?:اسس|اسسه|اسسها)(?![^\W\d_])",  # "who founded": the verb, not "أسس" (foundations)
@@ -994,11 +994,13 @@ def organisation_names(text: str) -> list[tuple[int, str, str]]:
 _WHERE_COUNTRY = re.compile(
     r"\bwhere\s+(?:is|are|does|do)\b(?!.*\b(?:held|hosted|meet|met|born|live|happen|take place|stand)\b)"
     r"|\bgeographically\b|(?:^|\s)(?:اين\s+(?:تقع|يقع)|ما\s+(?:هو\s+)?موقع)(?![^\W\d_])|جغرافيا"
+    # "which continents does it sit between", "كازاخستان واقعة أين"
+    r"|\b(?:which|what) (?:continents|regions)\b|(?:^|\s)(?:واقعه|تقع|يقع)\s+اين(?![^\W\d_])"
 )
 _REGIONS = re.compile(
     r"\b(?:europe|asia|eurasia|africa|america|middle east|caucasus|caspian|siberia|arctic|pacific|atlantic"
-    r"|mediterranean|balkans|continents?)|"
-    rf"{_AR_PRE}(اوروب|اسيا|اسيوي|اوراسي|افريقي|امريك|الشرق الاوسط|قوقاز|قزوين|سيبيري|بلقان|قار(?:ه|ات))"
+    r"|mediterranean|balkans)|"
+    rf"{_AR_PRE}(اوروب|اسيا|اسيوي|اوراسي|افريقي|امريك|الشرق الاوسط|قوقاز|قزوين|سيبيري|بلقان)"
 )
 
 
@@ -1009,5 +1011,5 @@ def asks_where_country(question: str) -> bool:
 
 
 def regions_in(text: str) -> set[str]:
-    """The continents and world regions a sentence names ("Europe", "أوراسيا", "القارة")."""
+    """The continents and world regions a sentence names ("Europe", "أوراسيا"; not the bare word "القارة")."""
     return {(m.group(1) or m.group(0)).lower()[:5] for m in _REGIONS.finditer(normalize(text).lower())}

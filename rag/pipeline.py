@@ -11,6 +11,7 @@ from functools import partial
 from typing import Any, Literal
 
 from rag.answering import check_backend
+from rag.answering.antecedent import question_stems
 from rag.answering.extractive import Evidence, abstain_text, choose_evidence, render
 from rag.answering.focus import (
     asked_speaker,
@@ -146,6 +147,18 @@ def retrieval_query(question: str, history: list | None) -> str:
 
 
 FOLLOW_UP_OWN_WORDS = 2  # content words a follow-up needs to be searched on its own too (3: half the gain)
+FOLLOW_UP_DEPTH = 5  # sentences of the joined query searched for a short follow-up's own words
+
+
+def own_words_first(question: str, retrieved: list[Retrieved], translator: Any) -> list[Retrieved]:
+    """A short follow-up ("وما هدفها؟") searched together with the question before it finds that question's
+    answer again; the first of the best FOLLOW_UP_DEPTH sentences holding a word of its own ("وكان هدفهم") goes
+    first (an English follow-up's words through their Arabic translations)."""
+    own = question_stems(question, translator)
+    for i, r in enumerate(retrieved[:FOLLOW_UP_DEPTH]):
+        if own & set(tokens(r.chunk.text)):
+            return [r, *retrieved[:i], *retrieved[i + 1 :]]
+    return retrieved
 
 
 def fuse_rankings(rankings: list[list[Retrieved]]) -> list[Retrieved]:
@@ -210,6 +223,8 @@ def answer(
         # the previous answer again; its own words find what is new. Both rankings, fused by reciprocal rank.
         own, _ = pipe.retriever.retrieve_timed(asked)
         retrieved = fuse_rankings([retrieved, own])
+    elif query != asked:
+        retrieved = own_words_first(asked, retrieved, partial(word_translations, store=pipe.store, second=pipe.second))
     t1 = time.perf_counter()
     ev = evidence(asked, retrieved, pipe)
     result = None

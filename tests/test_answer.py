@@ -129,6 +129,23 @@ def test_rankings_fuse_by_reciprocal_rank_keeping_each_sentence_once():
     assert fuse_rankings([[a], [a]]) == [a]
 
 
+def test_a_short_follow_up_puts_first_the_best_sentence_holding_its_own_word():
+    from rag.pipeline import own_words_first
+    from tests.test_rerank import _retrieved
+
+    ranked = _retrieved(
+        [
+            "وقد قدمت كازاخستان مقترحات لتعزيز التعاون الثقافي والإنساني.",
+            "وتشمل هذه المقترحات مبادرات مثل تنفيذ مشروع المزارات الروحية.",
+            "وكان هدفهم مكافحة تغير المناخ.",
+        ]
+    )
+    assert own_words_first("وما هدفها؟", ranked, None)[0] is ranked[2]
+    english = own_words_first("And what was its aim?", ranked, lambda ws: {w: ["هدف"] for w in ws})
+    assert english[0] is ranked[2] and len(english) == 3
+    assert own_words_first("ومتى؟", ranked, None) == ranked  # no word of its own: the order stays
+
+
 def test_a_follow_up_with_words_of_its_own_is_also_searched_alone(fake_pipeline, monkeypatch):
     asked = []
     real = fake_pipeline.retriever.retrieve_timed

@@ -68,6 +68,8 @@ from tests.test_rerank import _retrieved
         ("كم يبلغ الناتج المحلي الإجمالي؟", "GDP"),
         ("When was the YFK think tank founded?", "founding"),
         ("Who set up YFK in Islamabad?", "founding"),
+        ("What is Zaman Bajwa's nationality?", "nationality"),
+        ("ما جنسية كاتب المقال؟", "nationality"),
         ("من صاحب المقال؟", "author"),
         ("Who wrote this article?", "author"),
         ("What is the longest river in Kazakhstan?", "rivers, lakes or mountains"),

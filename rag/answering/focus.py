@@ -95,6 +95,12 @@ ATTRIBUTES = [
         rf"\bpopulation\b|\binhabitants\b|{_AR_PRE}سكان|نسمه",
         r"سكان|نسمه|population|inhabitants",
     ),
+    _focus(
+        "nationality",
+        "الجنسية",
+        rf"\bnationality\b|\bcitizenship\b|\bcitizen of\b|{_AR_PRE}جنسي(?:ه|ته){_AR_END}",
+        rf"{_AR_PRE}جنسي(?:ه|ته|تها){_AR_END}|nationality|citizen",
+    ),
     _focus("GDP", "الناتج المحلي", r"\bgdp\b|gross domestic|الناتج المحلي", r"الناتج المحلي|\bgdp\b|gross domestic"),
     _focus(
         "trading partners",

@@ -161,6 +161,21 @@ def test_other_questions_rerank_by_their_closest_clause():
     assert rerank("what did the charter abolish", _retrieved(texts), None)[0].chunk.text == texts[0]
 
 
+def test_english_questions_also_rerank_by_the_bm25_score_of_their_translated_words():
+    aligner = _aligner()
+    texts = [f"جملة رقم {i} عن موضوع آخر" for i in range(5)]
+    head = _retrieved(texts)
+    for r in head:
+        r.score = 0.5  # fused alike
+    head[1].lexical = 9.3  # the one sentence holding a rare translated word ("step" -> "خطوة")
+    assert rerank("What is the chairmanship a step towards?", head, aligner)[0].chunk.text == texts[1]
+    arabic = _retrieved(texts)
+    for r in arabic:
+        r.score = 0.5
+    arabic[1].lexical = 9.3  # an Arabic question's BM25 already counts through the word alignment
+    assert rerank("ما الخطوة؟", arabic, aligner)[0].chunk.text != texts[1]
+
+
 def test_store_returns_vocabulary_vectors_and_skips_unknown_words(isolated):
     second = FakeSecond()
     ingest(None, isolated, embeddings=FakeEmbeddings(), second=second)

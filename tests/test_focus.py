@@ -272,6 +272,10 @@ def test_organisation_names_as_written_stop_where_the_name_ends():
     assert [n for _, _, n in organisation_names("paid by the Aral Sea Restoration Fund.")] == [
         "Aral Sea Restoration Fund"
     ]
+    # the word of its purpose ends an Arabic name; the verb after it is the sentence's
+    assert [n for _, _, n in organisation_names("فإن قيادة كازاخستان لمنظمة شنغهاي للتعاون تعمل على توسيع")] == [
+        "منظمة شنغهاي للتعاون"
+    ]
 
 
 def test_the_kind_of_organisation_asked_for():
@@ -294,6 +298,14 @@ def test_organisation_questions_lead_with_the_name_when_it_is_unambiguous():
     # "which body" with two in the sentence: the quote, but no name leads (a wrong one could)
     ev = choose_evidence("Which SCO body is named?", _retrieved([*topic, both]))
     assert ev.picked[0].chunk.text == both and ev.short is None
+    # unless the question says a word of one's name: "what business body" is the business council
+    words = {"business": ["الأعمال"]}
+    business = choose_evidence(
+        "What business body is it active in?",
+        _retrieved([*topic, both]),
+        translator=lambda asked: {w: words.get(w, []) for w in asked},
+    )
+    assert business.picked[0].chunk.text == both and business.short == "مجلس الأعمال"
     # what the text is about: the topic, as the passages write it
     assert choose_evidence("What organisation is the article about?", _retrieved([*topic, both])).short == (
         "منظمة شنغهاي للتعاون"
@@ -773,12 +785,18 @@ def test_what_something_is_like_is_answered_by_the_sentence_characterising_it():
     def translate(asked):
         return {w: words.get(w, []) for w in asked}
 
-    for asked in ("بماذا تتسم السياسة الخارجية لكازاخستان؟", "What adjectives describe Kazakhstan's foreign policy?"):
+    for asked in (
+        "بماذا تتسم السياسة الخارجية لكازاخستان؟",
+        "كيف توصف سياسة كازاخستان الخارجية؟",
+        "What adjectives describe Kazakhstan's foreign policy?",
+    ):
         got = choose_evidence(asked, _retrieved([names, traits, other]), translator=translate)
         assert got.picked[0].chunk.text == traits
-    # a question not about what something is like keeps the order; so does a characterising sentence ranked 4th
+    # a question not about what something is like keeps the order; so does a characterising sentence ranked 6th
     assert choose_evidence("ما دليل نجاح النهج؟", _retrieved([names, traits])).picked[0].chunk.text == names
-    far = _retrieved([names, other, other + " ", other + "  ", traits])
+    fourth = _retrieved([names, other, other + " ", traits])
+    assert choose_evidence("بماذا تتسم السياسة الخارجية؟", fourth).picked[0].chunk.text == traits
+    far = _retrieved([names, other, other + " ", other + "  ", other + "   ", traits])
     assert choose_evidence("بماذا تتسم السياسة الخارجية؟", far).picked[0].chunk.text == names
     # nor one about something else
     assert choose_evidence("بماذا توصف المقترحات الثقافية؟", _retrieved([other, traits])).picked[0].chunk.text == other

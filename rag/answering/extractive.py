@@ -313,11 +313,13 @@ _LOOK = 5  # sentences searched for an organisation or region: many sentences na
 
 
 def _organisation_first(
-    question: str, retrieved: list[Retrieved], spelled: list[str]
+    question: str, retrieved: list[Retrieved], spelled: list[str], translator: Translator | None = None
 ) -> tuple[list[Retrieved], str | None]:
     """For "which think tank / which UN agency" questions, the first of the best five sentences naming an
     organisation other than the one the passages are about goes first, with that organisation's name as the
-    short answer; for "which two institutions", the sentence naming the most, with their names."""
+    short answer; for "which two institutions", the sentence naming the most, with their names. Sentences naming
+    the person the question names, or else an organisation whose name holds a word of the question ("what
+    business body": "مجلس الأعمال"), are searched first."""
     named = [organisations_in(r.chunk.text) for r in retrieved[:8]]
     topic = named_by_most(named)
     if asks_about_the_text(question):  # "What organisation is the article about?": the topic is the answer, as
@@ -336,6 +338,15 @@ def _organisation_first(
 
     # "What organisation does Zaman Bajwa run?": a sentence naming him, if any does.
     about = [i for i, r in enumerate(retrieved[:_LOOK]) if any(n in r.chunk.text for n in spelled)]
+    # Of those (or of all), the ones naming an organisation whose name past its head noun holds a word of the
+    # question: "business" in "مجلس الأعمال" ("body" in "مجلس" says nothing).
+    asked = question_stems(question, translator)
+    titled = [
+        i
+        for i, r in enumerate(retrieved[:_LOOK])
+        if any(wanted(key) and asked & set(tokens(name)[1:]) for _, key, name in organisation_names(r.chunk.text))
+    ]
+    about = [i for i in titled if not about or i in about] or about
     counts = [sum(map(wanted, n)) if not about or i in about else 0 for i, n in enumerate(named[:_LOOK])]
     several = bool(_SEVERAL.search(normalize(question)) or _SEVERAL_ORGS.search(question))
     chosen = _pick(counts, several)
@@ -343,6 +354,8 @@ def _organisation_first(
         return retrieved, None
     text = retrieved[chosen].chunk.text
     names = list(dict.fromkeys(name for _, key, name in organisation_names(text) if wanted(key)))
+    if not several:  # "what business body": of several, the one whose name holds the question's word
+        names = [n for n in names if asked & set(tokens(n)[1:])] or names
     # The names lead the answer when they are the answer: all of them for "which two", the one for "which", and
     # none when the sentence names several and a wrong one could lead (the quote still holds the answer).
     short = None
@@ -470,7 +483,7 @@ def choose_evidence(
                 abstain_reason_ar="لا تذكر أقرب المقاطع أي دولة",
             )
     elif asks_for_organisation(question):
-        retrieved, short = _organisation_first(question, retrieved, speller(question) if speller else [])
+        retrieved, short = _organisation_first(question, retrieved, speller(question) if speller else [], translator)
     elif asks_where_country(question):
         retrieved = _regions_first(retrieved)
     kind = expected_type(question)
@@ -517,10 +530,10 @@ _CHARACTERISED = r"[تي]تسم|[تي]تصف|[تي]تميز|توصف|يوصف"  
 _TRAITS_ASKED = re.compile(
     r"\b(?:adjectives?|qualities|traits|characteristics|features|hallmarks?)\b|\bwhat is .+ like\b"
     r"|\bhow (?:is|are|was|were) .+ (?:described|characteri[sz]ed)\b"
-    rf"|(?<![^\W\d_])(?:بم|بماذا) (?:{_CHARACTERISED})(?![^\W\d_])|(?:سمات|صفات|خصايص|مميزات)"
+    rf"|(?<![^\W\d_])(?:بم|بماذا|كيف) (?:{_CHARACTERISED})(?![^\W\d_])|(?:سمات|صفات|خصايص|مميزات)"
 )
 _TRAITS_SAID = re.compile(rf"(?<![^\W\d_])(?:و?(?:ال)?(?:تي|ذي) )?(?:{_CHARACTERISED})(?![^\W\d_])")
-TRAITS_DEPTH = 3  # 5 fixed the same seven
+TRAITS_DEPTH = 5  # 3 and 5 fixed the same seven; 5 also h38-ar-15, whose "تتسم" sentence ranked fourth
 
 
 def asks_traits(question: str) -> bool:

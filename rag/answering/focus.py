@@ -982,6 +982,14 @@ _ORG_WRITTEN = re.compile(
 )
 
 
+def _ends_at_purpose(name: str) -> str:
+    """An Arabic name ends with the word of its purpose ("منظمة شنغهاي للتعاون", "برنامج الأمم المتحدة للبيئة"):
+    what follows is the sentence's verb ("... للتعاون تعمل على")."""
+    words = name.split()
+    end = next((i for i, w in enumerate(words[1:], 2) if w.startswith("لل")), len(words))
+    return " ".join(words[:end])
+
+
 def organisation_names(text: str) -> list[tuple[int, str, str]]:
     """(offset, key, name as written) for each organisation a sentence names, in order; the keys are those
     of `organisations_in`, so the topic can be told apart."""
@@ -989,7 +997,7 @@ def organisation_names(text: str) -> list[tuple[int, str, str]]:
     for m in _ORG_WRITTEN.finditer(text):
         key = _org_key(_ORG_IN_AR.match(normalize(m.group(1))))  # the key of the head noun, not of a later one
         if key:
-            out.append((m.start(1), key, m.group(1)))
+            out.append((m.start(1), key, _ends_at_purpose(m.group(1))))
     for m in _ORG_IN_EN.finditer(text):
         out.append((m.start(), m.group(0).strip().lower(), m.group(0).strip()))
     return sorted(out)

@@ -104,18 +104,18 @@ def test_cli_ingest_twice_then_eval_gates(tmp_path):
     again = _rag("ingest", "-q")
     assert "0 chunks added" in again.stdout
     out = tmp_path / "eval"
-    # Regression gates a little under the measured level (all thirty-six sets, 1778 questions, 2026-11-27):
-    # verbatim 1.0, AR recall 0.98, EN recall 0.96, precision 0.81, abstain recall 0.97, false
+    # Regression gates a little under the measured level (all thirty-nine sets, 1934 questions, 2026-11-28):
+    # verbatim 1.0, AR recall 0.99, EN recall 0.97, precision 0.85, abstain recall 0.97, false
     # abstentions 0. Raise them as quality improves.
     gates = [
         "citation_verbatim=1.0",
         "ar.citation_recall=0.96",
         "en.citation_recall=0.94",
-        "citation_precision=0.78",
+        "citation_precision=0.81",
         "abstain_recall=0.92",
         "false_abstain_rate=0.03",
     ]
-    sets = ["eval/dev.jsonl", *(f"eval/heldout{n}.jsonl" for n in ("", *map(str, range(2, 36))))]
+    sets = ["eval/dev.jsonl", *(f"eval/heldout{n}.jsonl" for n in ("", *map(str, range(2, 39))))]
     args = ["eval", *sets, "--out", str(out)]
     for g in gates:
         args += ["--fail-under", g]
@@ -127,21 +127,21 @@ def test_cli_ingest_twice_then_eval_gates(tmp_path):
 def test_a_second_document_in_english_with_its_own_questions(tmp_path):
     # Users add their own documents: an English one (facts invented) beside the Arabic article. Its questions
     # come in both languages, and the article's own sets must hold up with it in the store.
-    # Measured 2026-11-27 (all thirty-seven sets, 1803 questions): verbatim 1.0, AR recall 0.98, EN 0.95, precision
-    # 0.81, abstained 0.94, false abstentions 0; the English set alone AR 0.88 / EN 1.00, abstained 0.50.
+    # Measured 2026-11-28 (all forty sets, 1959 questions): verbatim 1.0, AR recall 0.98, EN 0.96, precision
+    # 0.84, abstained 0.94, false abstentions 0; the English set alone AR 0.88 / EN 1.00, abstained 0.50.
     assert _rag("ingest", "-q").returncode == 0
     added = _rag("ingest", "-q", "eval/docs/aral_restoration.md")
     assert added.returncode == 0, added.stderr
     sets = [
         "eval/aral.jsonl",
         "eval/dev.jsonl",
-        *(f"eval/heldout{n}.jsonl" for n in ("", *map(str, range(2, 36)))),
+        *(f"eval/heldout{n}.jsonl" for n in ("", *map(str, range(2, 39)))),
     ]
     gates = [
         "citation_verbatim=1.0",
         "ar.citation_recall=0.95",
         "en.citation_recall=0.92",
-        "citation_precision=0.77",
+        "citation_precision=0.80",
         "abstain_recall=0.90",
         "false_abstain_rate=0.03",
     ]

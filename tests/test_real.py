@@ -92,9 +92,12 @@ def test_end_to_end_on_the_real_article(isolated):
     assert [c.quote[:20] for c in res.citations] == ["وللتغلب على هذا العائق"[:20], "تتمتع هذه الطريقة الفريدة"[:20]]
 
 
-def _rag(*args, env=None):
+EVAL_TIMEOUT = 1800  # seconds for a whole eval run: ~2000 questions take 2-4 min alone, far longer on a busy machine
+
+
+def _rag(*args, env=None, timeout=600):
     return subprocess.run(
-        [sys.executable, "-m", "rag.cli", *args], capture_output=True, text=True, env=env, timeout=600
+        [sys.executable, "-m", "rag.cli", *args], capture_output=True, text=True, env=env, timeout=timeout
     )
 
 
@@ -119,7 +122,7 @@ def test_cli_ingest_twice_then_eval_gates(tmp_path):
     args = ["eval", *sets, "--out", str(out)]
     for g in gates:
         args += ["--fail-under", g]
-    res = _rag(*args)
+    res = _rag(*args, timeout=EVAL_TIMEOUT)
     assert res.returncode == 0, res.stdout + res.stderr
     assert (out / "summary.json").is_file()
 
@@ -148,5 +151,5 @@ def test_a_second_document_in_english_with_its_own_questions(tmp_path):
     args = ["eval", *sets, "--out", str(tmp_path / "eval")]
     for g in gates:
         args += ["--fail-under", g]
-    res = _rag(*args)
+    res = _rag(*args, timeout=EVAL_TIMEOUT)
     assert res.returncode == 0, res.stdout + res.stderr

@@ -1,4 +1,5 @@
-"""Hybrid cross-lingual retrieval: e5 dense + USE dense + Arabic BM25, fused by reciprocal rank.
+"""Hybrid cross-lingual retrieval: e5 dense + USE dense + Arabic BM25, fused by reciprocal rank (plus, for an
+English question naming the country the sources are about, e5 without that name: `unnamed`).
 
 Exposed as a LangChain `BaseRetriever`, so the answering chain composes it with runnables.
 """
@@ -14,13 +15,13 @@ from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from rag.answering.focus import country_forms
+from rag.answering.focus import COUNTRIES, countries_in, country_forms, named_by_most
 from rag.bridge import synonym_groups, translate_grouped
 from rag.lexical import BM25Index, index_path
 from rag.rerank import DEPTH, Reranker, rerank
 from rag.schema import Chunk, Retrieved
 from rag.settings import Settings
-from rag.text import expand_query, is_arabic_script
+from rag.text import expand_query, is_arabic_script, normalize
 
 # Reciprocal-rank fusion, tuned on eval/dev.jsonl (k in 5, 10, 20, 60; weights on a small grid) and checked on
 # the held-out set. A small k trusts the top ranks. Weights (e5, USE, BM25) depend on the question's script:
@@ -28,6 +29,35 @@ from rag.text import expand_query, is_arabic_script
 RRF_K = 5
 WEIGHTS = {"en": (1.0, 1.0, 2.0), "ar": (2.0, 0.5, 3.0)}
 _DIGITS = re.compile(r"\d+")
+TOPIC_DEPTH = 10  # dense candidates whose countries tell what the sources are about
+
+
+def without_countries(question: str) -> tuple[str, set[str]] | None:
+    """The question without its words naming countries, and those countries (None if it names none, or nothing
+    else). e5 weighs such a word heavily: for "What is Kazakhstan trying to turn the SCO into?" a sentence that
+    calls the country "it" ("ويتجلى هذا بوضوح في جهودها ...") falls to the 20th-30th place (first without it)."""
+    named = countries_in(question)
+    if not named:
+        return None
+    names = [pattern for name, _, pattern in COUNTRIES if name in named]
+    kept = [w for w in question.split() if not any(p.search(normalize(w)) for p in names)]
+    return (" ".join(kept), named) if kept else None
+
+
+def about(named: set[str], dense: list[tuple[Chunk, float]]) -> bool:
+    """Whether the countries a question names are what most of the best dense candidates name: what the sources
+    are about."""
+    return named_by_most([countries_in(c.text) for c, _ in dense[:TOPIC_DEPTH]]) & named == named
+
+
+def unnamed(named: set[str], found: list[tuple[Chunk, float]], own_arabic: bool) -> list[tuple[Chunk, float]]:
+    """Of the dense search without the countries the question names (`found`), the sentences that do not name
+    them, in the other script than the question's. Searched as well for English questions about what the
+    sources are about, not instead (1934 questions: English +4, none lost; for Arabic ones +2 -6, and replacing
+    the ranking +10 -17). Sentences naming the country are the first ranking's; in the question's own script
+    its other words find them well enough ("What kind of tourism does Kazakhstan want?" reached "Tourism has
+    begun to return" of an English document)."""
+    return [(c, s) for c, s in found if is_arabic_script(c.text) != own_arabic and not countries_in(c.text) & named]
 
 
 def reciprocal_rank_fusion(rankings: list[tuple[list[str], float]], k: int = RRF_K) -> dict[str, float]:
@@ -108,10 +138,16 @@ class HybridRetriever(BaseRetriever):
         t0 = time.perf_counter()
         index = self.lexical_index()  # first: it reloads the store if another process wrote to it
         asked, query = query, expand_query(query)
-        qv = self.embeddings.encode([query], query=True)[0]
-        dense = self.store.search(qv, self.candidates)
-        t1 = time.perf_counter()
         arabic = is_arabic_script(asked)
+        # an English question naming countries is also searched without them (one batch: the second costs little)
+        bare = None if arabic else without_countries(query)
+        vectors = self.embeddings.encode([query, bare[0]] if bare else [query], query=True)
+        qv = vectors[0]
+        dense = self.store.search(qv, self.candidates)
+        topicless = []
+        if bare and about(bare[1], dense):
+            topicless = unnamed(bare[1], self.store.search(vectors[1], self.candidates), arabic)
+        t1 = time.perf_counter()
         second = []
         if self.second is not None:
             second = self.store.search_second(self.second.encode([query])[0], self.candidates)
@@ -131,7 +167,7 @@ class HybridRetriever(BaseRetriever):
         t3 = time.perf_counter()
 
         w_e5, w_use, w_bm25 = WEIGHTS["ar" if arabic else "en"]
-        chunks: dict[str, Chunk] = {c.id: c for c, _ in dense}
+        chunks: dict[str, Chunk] = {c.id: c for c, _ in [*dense, *topicless]}
         listed = [i for i, _ in second] + [i for i, _ in lexical]
         chunks.update({c.id: c for c in self.store.get_chunks([i for i in dict.fromkeys(listed) if i not in chunks])})
         rankings = [
@@ -139,6 +175,8 @@ class HybridRetriever(BaseRetriever):
             (_once([i for i, _ in second], chunks), w_use),
             (_once([i for i, _ in lexical], chunks), w_bm25),
         ]
+        if topicless:
+            rankings.append((_once([c.id for c, _ in topicless], chunks), w_e5))
         if self.mode == "dense":
             rankings = rankings[:2]
         elif self.mode == "bm25":

@@ -774,9 +774,10 @@ def is_lead_candidate(sentence: str) -> bool:
 # Who heads something: "من يرأس مجلس الأعمال", "who chairs the business council". A source must name the thing
 # and a head of it in one sentence; a sentence that only names the council says nothing of who leads it.
 _HEAD_ASKED = re.compile(
-    r"\bwho (?:heads|leads|chairs|runs|directs|manages|is (?:the )?(?:head|leader|chair\w*|director) of)"
+    r"\bwho (?:heads|leads|chairs|runs|directs|manages"
+    r"|is (?:the )?(?:current )?(?:head|leader|chair\w*|director|president) of)"
     r" (?P<en>.+?)[?.]*$"
-    r"|من (?:يراس|يقود|يدير|يتراس|تراس|قاد|هو رييس|هي رييسه|هو مدير|هو قايد) (?P<ar>.+?)[؟?.]*$"
+    r"|من (?:يراس|يقود|يدير|يتراس|تراس|قاد|(?:(?:هو|هي) )?(?:رييس|رييسه|مدير|مديره|قايد)) (?P<ar>.+?)[؟?.]*$"
 )
 Translator = Callable[[list[str]], dict[str, list[str]]]  # English words -> their Arabic source words
 

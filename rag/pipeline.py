@@ -73,6 +73,10 @@ class Pipeline:
         q = self.embeddings.encode([expand_query(question)], query=True)[0]
         return [float(x) for x in self.embeddings.encode(passages, query=False) @ q]
 
+    def translations(self, words: list[str]) -> dict[str, list[str]]:
+        """The source words that translate each English word (rag.bridge.word_translations over this store)."""
+        return word_translations(words, store=self.store, second=self.second)
+
     def sentences(self, source: str) -> list[Chunk]:
         """A document's sentences in text order (read once per store generation)."""
         return self.store.per_generation(
@@ -224,7 +228,7 @@ def answer(
         own, _ = pipe.retriever.retrieve_timed(asked)
         retrieved = fuse_rankings([retrieved, own])
     elif query != asked:
-        retrieved = own_words_first(asked, retrieved, partial(word_translations, store=pipe.store, second=pipe.second))
+        retrieved = own_words_first(asked, retrieved, pipe.translations)
     t1 = time.perf_counter()
     ev = evidence(asked, retrieved, pipe)
     result = None
@@ -292,7 +296,7 @@ def evidence(question: str, retrieved: list[Retrieved], pipe: Pipeline) -> Evide
         )
     helpers: dict[str, Any] = {
         "scorer": pipe.similarity,
-        "translator": partial(word_translations, store=pipe.store, second=pipe.second),
+        "translator": pipe.translations,
         "speller": partial(spelled_names, store=pipe.store),
         "before": pipe.previous,
         "after": pipe.next,

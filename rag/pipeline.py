@@ -14,6 +14,7 @@ from rag.answering import check_backend
 from rag.answering.antecedent import question_stems
 from rag.answering.extractive import Evidence, abstain_text, choose_evidence, render
 from rag.answering.focus import (
+    Translator,
     asked_speaker,
     asks_for_ending,
     asks_for_gist,
@@ -154,7 +155,7 @@ FOLLOW_UP_OWN_WORDS = 2  # content words a follow-up needs to be searched on its
 FOLLOW_UP_DEPTH = 5  # sentences of the joined query searched for a short follow-up's own words
 
 
-def own_words_first(question: str, retrieved: list[Retrieved], translator: Any) -> list[Retrieved]:
+def own_words_first(question: str, retrieved: list[Retrieved], translator: Translator) -> list[Retrieved]:
     """A short follow-up ("وما هدفها؟") searched together with the question before it finds that question's
     answer again; the first of the best FOLLOW_UP_DEPTH sentences holding a word of its own ("وكان هدفهم") goes
     first (an English follow-up's words through their Arabic translations)."""

@@ -975,7 +975,8 @@ def organisations_in(text: str) -> set[str]:
 
 # The same organisations as they are written, for the short answer: the head noun (its clitic "ل"/"و"/"ب"
 # left out) and up to five words after it, stopping at a preposition, a relative, "و" (and), a word like
-# "كمنصة" (as a platform) or "لمنظمة" (of an organisation: another one begins).
+# "كمنصة" (as a platform) or "لمنظمة" (of an organisation: another one begins); `organisation_names` then ends the
+# name at the word of its purpose ("للتعاون": `_ends_at_purpose`), which the pattern cannot tell from a later word.
 _ORG_WRITTEN = re.compile(
     r"(?<![^\W\d_])[وبل]?((?:ال)?(?:مركز|مجلس|بنك|برنامج|[أا]مان[ةه]|منظم[ةه]|هيئ[ةه]|وكال[ةه]|مؤسس[ةه]|معهد|صندوق"
     r"|لجن[ةه])(?:\s+(?!(?:في|من|على|إلى|الى|مع|عن|التي|الذي|التابع|التابعة|مثل|هي|هو)(?![^\W\d_])|[كو]|ل(?:منظم|مركز|مجلس))"

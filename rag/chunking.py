@@ -1,4 +1,10 @@
-"""Split documents into paragraphs and sentences, keeping exact character offsets."""
+"""Split documents into paragraphs and sentences, keeping exact character offsets.
+
+A Markdown heading line ("# Title", "## Funding") is structure, not text to quote: it is no chunk of its own,
+and the sentences under it carry it as their `section` ("Title — Funding"). Sentences are embedded and indexed
+with that context (`context_text`), so "who funded it?" finds "Most of the money came from ..." under
+"## Funding"; the citation stays the sentence itself.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ from rag.schema import Chunk, Document
 SENTENCE_END = re.compile(r"[.!?؟؛…]+(?=\s|$)")
 _PARAGRAPH = re.compile(r"[^\n]+")
 MAX_SENTENCE_CHARS = 1200  # longer runs without punctuation are cut at a space
+HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
 
 
 def _spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -40,22 +47,39 @@ def _spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def chunk_id(source: str, start: int, end: int, text: str) -> str:
-    """A stable id from source, offsets and content: re-ingesting the same text adds nothing."""
-    h = hashlib.sha256(f"{source}\x00{start}\x00{end}\x00{text}".encode()).hexdigest()
-    return h[:32]
+def chunk_id(source: str, start: int, end: int, text: str, section: str = "") -> str:
+    """A stable id from source, offsets, content and context: re-ingesting the same text adds nothing, and a
+    sentence whose heading changed is embedded again."""
+    key = f"{source}\x00{start}\x00{end}\x00{text}" + (f"\x00{section}" if section else "")
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def context_text(chunk: Chunk) -> str:
+    """What is embedded and indexed for a sentence: its section heading, then the sentence."""
+    return f"{chunk.section}: {chunk.text}" if chunk.section else chunk.text
 
 
 def split_document(doc: Document) -> list[Chunk]:
-    """Split a document into sentence chunks; `doc.text[c.start:c.end] == c.text` for every chunk."""
+    """Split a document into sentence chunks; `doc.text[c.start:c.end] == c.text` for every chunk.
+
+    Heading lines are not chunks; each sentence's `section` is the path of headings above it.
+    """
     chunks: list[Chunk] = []
+    path: list[tuple[int, str]] = []  # (level, heading) from the top
     for pm in _PARAGRAPH.finditer(doc.text):
+        heading = HEADING.match(pm.group())
+        if heading:
+            level = len(heading.group(1))
+            path = [(lv, h) for lv, h in path if lv < level] + [(level, heading.group(2))]
+            continue
+        section = " — ".join(h for _, h in path)
         p_no = doc.text.count("\n", 0, pm.start()) + 1  # the paragraph's line number
         for a, b in _spans(doc.text, pm.start(), pm.end()):
             piece = doc.text[a:b]
             chunks.append(
                 Chunk(
-                    id=chunk_id(doc.id, a, b, piece),
+                    id=chunk_id(doc.id, a, b, piece, section),
+                    section=section,
                     source=doc.id,
                     text=piece,
                     start=a,

@@ -163,7 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
         "eval",
         help="run question sets and report quality metrics",
         description="Run answer() over JSONL question sets; write summary.json, results.jsonl, "
-        "report.md and plots to --out.",
+        "report.md and plots to --out. A set with a manifest.json beside it runs against a temporary store "
+        "holding exactly the manifest's documents; other sets use the configured store.",
     )
     p.add_argument("sets", nargs="+", help="JSONL question sets (format: eval/README.md)")
     p.add_argument("--out", required=True, help="output folder (written atomically)")
@@ -173,7 +174,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="METRIC=VALUE",
-        help="exit 1 when a summary metric is below VALUE (repeatable; 'ar.' or 'en.' prefix for one language)",
+        help="exit 1 when a summary metric is below VALUE (repeatable; 'ar.' or 'en.' prefix for one question "
+        "language, 'ar-en.' for one question-source language pair)",
+    )
+    p.add_argument(
+        "--corpus",
+        metavar="MANIFEST",
+        help="run every set against this manifest's documents (e.g. the article's sets with eval/dev's corpus)",
     )
     p.add_argument("--compare", action="store_true", help="also run dense-only, BM25-only and hybrid retrieval")
     p.set_defaults(func=cmd_eval)

@@ -46,6 +46,8 @@ class EvalRow(BaseModel):
     expected: list[list[str]] = []
     evidence: list[str] = []
     history: list[str] = []
+    source: str = ""
+    tags: list[str] = []
     set: str = ""
 
 
@@ -149,6 +151,64 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+MANIFEST = "manifest.json"
+DEFAULT_ARTICLE = "default"  # a manifest's name for the bundled article
+
+
+def manifest_of(set_path: Path) -> Path | None:
+    """The corpus manifest beside a question set, if any (eval/README.md)."""
+    m = Path(set_path).parent / MANIFEST
+    return m if m.is_file() else None
+
+
+def corpus_paths(manifest: Path) -> list[Path] | None:
+    """The documents a manifest lists (None stands for the bundled article); errors name the manifest."""
+    try:
+        raw = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise EvalSetError(f"{manifest}: not a readable JSON manifest ({exc}); see eval/README.md") from None
+    docs = raw.get("documents") if isinstance(raw, dict) else None
+    if not isinstance(docs, list) or not docs or not all(isinstance(d, str) for d in docs):
+        raise EvalSetError(f'{manifest}: needs "documents": a non-empty list of file names; see eval/README.md')
+    out: list[Path] = []
+    for d in docs:
+        path = Path(DEFAULT_ARTICLE) if d == DEFAULT_ARTICLE else manifest.parent / d
+        if d != DEFAULT_ARTICLE and not path.is_file():
+            raise EvalSetError(f"{manifest}: lists {d!r}, but {path} does not exist")
+        out.append(path)
+    return out
+
+
+def _corpus_pipeline(manifest: Path, base, settings: Settings, tmp: Path):
+    """A pipeline over a temporary store holding exactly the manifest's documents (models shared with `base`)."""
+    from rag.ingest import ingest
+    from rag.loaders import default_document
+    from rag.pipeline import Pipeline
+
+    paths = corpus_paths(manifest)
+    local = settings.model_copy(update={"store_dir": tmp, "chroma_url": None})
+    pipe = Pipeline(local, embeddings=base.embeddings, second=base.second, chat_model=base._chat_model)
+    files = [p for p in paths if str(p) != DEFAULT_ARTICLE]
+    if len(files) < len(paths):
+        ingest(None, local, store=pipe.store, embeddings=pipe.embeddings, second=pipe.second)
+        default_document()  # a damaged bundled article raises here, naming itself
+    if files:
+        report = ingest(files, local, store=pipe.store, embeddings=pipe.embeddings, second=pipe.second)
+        if report.skipped:
+            raise EvalSetError(f"{manifest}: a document failed to ingest: " + "; ".join(report.skipped))
+    return pipe
+
+
+def _models(settings: Settings):
+    """A pipeline-shaped holder of the real models (no store opened)."""
+    from types import SimpleNamespace
+
+    from rag.embeddings import SecondEncoder, load_embeddings
+
+    second = SecondEncoder() if settings.use_second_encoder else None
+    return SimpleNamespace(embeddings=load_embeddings(settings), second=second, _chat_model=None)
+
+
 def run(
     sets: list[Path],
     settings: Settings | None = None,
@@ -157,28 +217,84 @@ def run(
     pipeline=None,
     progress: bool = False,
     compare: bool = False,
+    corpus: Path | None = None,
 ) -> EvalReport:
     """Run `answer()` on every question of the given sets and compute the metrics.
+
+    A set with a `manifest.json` beside it (or every set, when `corpus` names a manifest) runs against a
+    temporary store holding exactly the manifest's documents, so its numbers follow from the repository alone;
+    a set without one runs against the configured store.
 
     Args:
         sets: JSONL question sets.
         settings: configuration (read from the environment when omitted).
         k: retrieval depth for recall@k and MRR.
-        pipeline: warm components to reuse (tests inject fakes).
+        pipeline: warm components to reuse (tests inject fakes); corpora share its models.
         progress: show a progress bar on stderr.
         compare: also measure retrieval with dense-only, BM25-only and hybrid ranking.
+        corpus: a manifest to run every set against, instead of the one beside each set.
 
     Raises:
-        EvalSetError: a malformed set or evidence missing from the sources (nothing is run).
+        EvalSetError: a malformed set or manifest, a document that fails to ingest, or evidence missing from
+            the sources (nothing is written).
     """
-    from rag.pipeline import answer, get_pipeline
+    from rag.pipeline import get_pipeline
 
     settings = settings or Settings()
-    rows = [row for p in sets for row in load_set(Path(p))]
-    pipe = pipeline or get_pipeline(settings)
-    pipe.ensure_corpus()
-    sources = {d.id: d.text for d in pipe.store.documents()}
+    groups: dict[Path | None, list[EvalRow]] = {}
+    for p in sets:
+        where = Path(corpus) if corpus else manifest_of(Path(p))
+        if where is not None:
+            corpus_paths(where)  # validate every manifest before any model loads
+        groups.setdefault(where, []).extend(load_set(Path(p)))
+    results: list[dict[str, Any]] = []
+    all_rows: list[EvalRow] = []
+    report = EvalReport(summary={}, results=[])
+    base = pipeline
+    for manifest, rows in groups.items():
+        with tempfile.TemporaryDirectory(prefix="rag-eval-store-") as tmp:
+            if manifest is None:
+                pipe = pipeline or get_pipeline(settings)
+                pipe.ensure_corpus()
+            else:
+                base = base or _models(settings)
+                pipe = _corpus_pipeline(manifest, base, settings, Path(tmp))
+            base = base or pipe
+            part, spans = _run_rows(rows, pipe, k, progress)
+            results += part
+            all_rows += rows
+            if compare:
+                report.compare = compare_retrieval(rows, spans, pipe, k)
+            backend = pipe.settings.llm
+    summary = summarize(results)
+    summary["by_language"] = {lang: summarize([r for r in results if r["language"] == lang]) for lang in ("ar", "en")}
+    summary["by_pair"] = {
+        pair: summarize([r for r in results if r["pair"] == pair])
+        for pair in sorted({r["pair"] for r in results})
+    }
+    summary["by_document"] = {
+        doc: summarize([r for r in results if r["source"] == doc]) for doc in sorted({r["source"] for r in results})
+    }
+    summary["by_set"] = {
+        s: summarize([r for r in results if r["set"] == s]) for s in dict.fromkeys(r.set for r in all_rows)
+    }
+    summary["k"] = k
+    summary["backend"] = backend
+    report.summary = summary
+    report.results = results
+    return report
+
+
+def _run_rows(rows: list[EvalRow], pipe, k: int, progress: bool) -> tuple[list[dict[str, Any]], dict]:
+    """Answer each row against one pipeline; per-question results and the evidence spans."""
+    from rag.pipeline import answer
+
+    docs = {d.id: d for d in pipe.store.documents()}
+    sources = {i: d.text for i, d in docs.items()}
     spans = {row.id + row.set: _spans(row.evidence, sources, f"{row.set}:{row.id}") for row in rows}
+    for row in rows:
+        if row.source and row.source not in docs:
+            raise EvalSetError(f"{row.set}:{row.id}: source {row.source!r} is not among the corpus's documents")
     iterator: Any = rows
     if progress:
         from tqdm import tqdm
@@ -197,11 +313,16 @@ def run(
         on_ev = [c.n for c in res.citations if _overlaps(c.source, c.start, c.end, sp)]
         retrieved = [r.chunk for r in res.retrieved[:k]]
         rank = next((i + 1 for i, c in enumerate(retrieved) if _overlaps(c.source, c.start, c.end, sp)), None)
+        source = row.source or (sp[0][0] if sp else (next(iter(docs)) if len(docs) == 1 else ""))
+        source_lang = docs[source].language if source in docs else ""
         results.append(
             {
                 "set": row.set,
                 "id": row.id,
                 "language": row.language,
+                "source": source,
+                "pair": f"{row.language}-{source_lang or '?'}",
+                "tags": row.tags,
                 "question": row.question,
                 "answerable": row.answerable,
                 "abstained": res.abstained,
@@ -218,17 +339,7 @@ def run(
                 "reason": res.reason,
             }
         )
-    summary = summarize(results)
-    summary["by_language"] = {lang: summarize([r for r in results if r["language"] == lang]) for lang in ("ar", "en")}
-    summary["by_set"] = {
-        s: summarize([r for r in results if r["set"] == s]) for s in dict.fromkeys(r.set for r in rows)
-    }
-    summary["k"] = k
-    summary["backend"] = pipe.settings.llm
-    report = EvalReport(summary=summary, results=results)
-    if compare:
-        report.compare = compare_retrieval(rows, spans, pipe, k)
-    return report
+    return results, spans
 
 
 def compare_retrieval(rows: list[EvalRow], spans: dict, pipe, k: int) -> dict[str, dict[str, float]]:
@@ -295,9 +406,9 @@ def check_gates(summary: dict[str, Any], gates: list[str]) -> list[str]:
         except ValueError:
             raise InputError(f"--fail-under {gate!r}: use METRIC=NUMBER, e.g. citation_verbatim=1.0") from None
         scope = summary
-        if "." in name:
-            lang, name = name.split(".", 1)
-            scope = summary["by_language"].get(lang, {})
+        if "." in name:  # "ar.METRIC" reads by_language, "ar-en.METRIC" by_pair (question-source language)
+            where, name = name.split(".", 1)
+            scope = summary["by_pair" if "-" in where else "by_language"].get(where, {})
         if name not in METRICS:
             raise InputError(f"--fail-under: unknown metric {name!r}; choose from {', '.join(METRICS)}")
         got = scope.get(name)
@@ -311,7 +422,14 @@ def check_gates(summary: dict[str, Any], gates: list[str]) -> list[str]:
 
 def main(args: argparse.Namespace, settings: Settings) -> int:
     """`rag eval`: run, write outputs, print the headline numbers, apply the gates."""
-    report = run([Path(s) for s in args.sets], settings, k=args.k, progress=True, compare=args.compare)
+    report = run(
+        [Path(s) for s in args.sets],
+        settings,
+        k=args.k,
+        progress=True,
+        compare=args.compare,
+        corpus=Path(args.corpus) if args.corpus else None,
+    )
     failed = check_gates(report.summary, args.fail_under)  # validate gates before writing
     write_outputs(report, Path(args.out))
     s = report.summary
@@ -319,6 +437,11 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
     for m in METRICS:
         vals = [s.get(m), s["by_language"]["ar"].get(m), s["by_language"]["en"].get(m)]
         print(f"{m:>22} " + " ".join(f"{v if v is not None else '-':>7}" for v in vals))
+    pairs = s["by_pair"]
+    if len(pairs) > 1:
+        print(f"{'question-source':>22} " + " ".join(f"{p:>7}" for p in pairs))
+        for m in ("citation_recall", "citation_precision", "answer_correct", "abstain_recall", "false_abstain_rate"):
+            print(f"{m:>22} " + " ".join(f"{pairs[p].get(m) if pairs[p].get(m) is not None else '-':>7}" for p in pairs))
     for mode, scores in report.compare.items():
         print(f"compare {mode:>7}: recall@{args.k} {scores['retrieval_recall_at_k']}, mrr {scores['mrr']}")
     print(f"wrote {args.out}/ (summary.json, results.jsonl, report.md, plots)")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.bridge import VOCAB_VERSION, add_document_words
-from rag.chunking import split_document
+from rag.chunking import context_text, split_document
 from rag.errors import DocumentError, StoreError
 from rag.loaders import default_document, expand_paths, load_file
 from rag.schema import Chunk, Document, IngestReport
@@ -166,7 +166,7 @@ def ingest(
                 continue
             plans.append((doc, len(chunks), new, stale))
         for group in _groups(plans):
-            texts = [c.text for _, _, new, _ in group for c in new]
+            texts = [context_text(c) for _, _, new, _ in group for c in new]
             if embeddings is None and texts:  # models load only when something new must be embedded
                 from rag.retrieval import build_components
 

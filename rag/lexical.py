@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from rag.chunking import context_text
 from rag.settings import Settings
 from rag.text import TOKENIZER_VERSION, tokens
 
@@ -169,7 +170,7 @@ class BM25Index:
         for doc in [d for d in have if d not in want]:
             self._replace_source(doc, [], None)
         for doc in changed:
-            self._replace_source(doc, [(c.id, c.text) for c in store.chunks_of(doc)], want[doc])
+            self._replace_source(doc, [(c.id, context_text(c)) for c in store.chunks_of(doc)], want[doc])
         with self._lock:
             self._db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (generation,))
         if changed:

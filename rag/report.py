@@ -35,6 +35,16 @@ def render_markdown(report: EvalReport, worst: int = 15) -> str:
     ]
     for m in ("questions", "answerable", "unanswerable", *_SHOWN):
         lines.append(f"| {m} | " + " | ".join(_cell(v.get(m)) for v in scopes.values()) + " |")
+    headline = ("questions", "citation_recall", "citation_precision", "answer_correct", "abstain_recall")
+    for title, key in (("question language - source language", "by_pair"), ("source document", "by_document")):
+        scoped = s.get(key) or {}
+        if len(scoped) < 2:
+            continue
+        lines += ["", f"## Per {title}", "", f"| {title} | " + " | ".join(headline) + " | false_abstain_rate |"]
+        lines.append("|---|" + "---|" * (len(headline) + 1))
+        for name, v in scoped.items():
+            vals = [*(v.get(m) for m in headline), v.get("false_abstain_rate")]
+            lines.append(f"| {name} | " + " | ".join(_cell(x) for x in vals) + " |")
     if report.compare:
         lines += ["", "## Retrieval variants", "", "| mode | recall@k | MRR |", "|---|---|---|"]
         lines += [f"| {m} | {v['retrieval_recall_at_k']} | {v['mrr']} |" for m, v in report.compare.items()]
@@ -66,14 +76,16 @@ def render_plots(report: EvalReport, out: Path) -> None:
 
     s = report.summary
     names = [m for m in _SHOWN if not m.startswith("latency")]
+    groups = s.get("by_pair") or s["by_language"]
+    title = "question-source language pair" if s.get("by_pair") else "question language"
     fig, ax = plt.subplots(figsize=(10, 4))
-    width = 0.38
-    for i, lang in enumerate(("ar", "en")):
-        vals = [s["by_language"][lang].get(m) or 0 for m in names]
-        ax.bar([x + i * width for x in range(len(names))], vals, width, label=lang)
-    ax.set_xticks([x + width / 2 for x in range(len(names))], names, rotation=30, ha="right")
+    width = 0.8 / max(len(groups), 1)
+    for i, (name, scope) in enumerate(groups.items()):
+        vals = [scope.get(m) or 0 for m in names]
+        ax.bar([x + i * width for x in range(len(names))], vals, width, label=name)
+    ax.set_xticks([x + 0.4 - width / 2 for x in range(len(names))], names, rotation=30, ha="right")
     ax.set_ylim(0, 1.05)
-    ax.set_title("Answer quality by question language")
+    ax.set_title(f"Answer quality by {title}")
     ax.legend()
     fig.tight_layout()
     fig.savefig(out / "metrics.png", dpi=100)

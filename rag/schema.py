@@ -31,6 +31,7 @@ class Chunk(BaseModel):
     paragraph: int = Field(description="1-based line number of the paragraph holding the chunk.")
     para_start: int
     para_end: int
+    section: str = Field(default="", description="The headings above the sentence ('Title — Funding'), if any.")
 
 
 class Retrieved(BaseModel):

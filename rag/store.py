@@ -111,6 +111,7 @@ def _chunk_meta(c: Chunk) -> dict[str, Any]:
         "paragraph": c.paragraph,
         "para_start": c.para_start,
         "para_end": c.para_end,
+        "section": c.section,
     }
 
 
@@ -124,6 +125,7 @@ def _chunk(cid: str, text: str, m: dict[str, Any]) -> Chunk:
         paragraph=int(m["paragraph"]),
         para_start=int(m["para_start"]),
         para_end=int(m["para_end"]),
+        section=str(m.get("section") or ""),
     )
 
 

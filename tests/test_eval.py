@@ -1,9 +1,11 @@
 import json
+from pathlib import Path
 
 import pytest
 
 from rag.errors import EvalSetError
-from rag.evaluate import check_gates, load_set, run, write_outputs
+from rag.evaluate import check_gates, corpus_paths, load_set, run, write_outputs
+from rag.text import detect_language
 
 
 def _write(tmp_path, lines):
@@ -28,13 +30,43 @@ def test_malformed_rows_name_file_and_line(tmp_path, line, message):
         load_set(_write(tmp_path, [good, line]))
 
 
-def test_shipped_sets_are_valid_and_large_enough():
-    dev = load_set("eval/dev.jsonl")
-    held = load_set("eval/heldout.jsonl")
-    assert len(dev) >= 80 and len(held) >= 30
-    assert sum(not r.answerable for r in dev) >= 15
-    for lang in ("ar", "en"):
-        assert sum(r.language == lang for r in dev) >= 35
+def _corpus_texts(manifest: Path) -> dict[str, str]:
+    from rag.loaders import default_document, load_file
+
+    docs = [default_document() if str(p) == "default" else load_file(p, max_bytes=10**7) for p in corpus_paths(manifest)]
+    return {d.id: d.text for d in docs}
+
+
+@pytest.mark.parametrize("manifest", sorted(Path("eval").glob("*/manifest.json")), ids=lambda p: p.parent.name)
+def test_shipped_corpora_hold_their_evidence(manifest):
+    # Every set beside a manifest names only its documents, and every evidence and expected answer is a verbatim
+    # span of the document the question is about (or of some document of the corpus, for the older sets).
+    texts = _corpus_texts(manifest)
+    sets = sorted(manifest.parent.glob("*.jsonl"))
+    assert sets
+    for path in sets:
+        for row in load_set(path):
+            pool = [texts[row.source]] if row.source else list(texts.values())
+            assert not row.source or row.source in texts, (path, row.id)
+            for span in row.evidence:
+                assert any(span in t for t in pool), (path, row.id, span)
+            if row.source:
+                for group in row.expected:
+                    assert any(any(alt in t for t in pool) for alt in group), (path, row.id, group)
+
+
+def test_the_dev_corpus_is_bilingual_and_large_enough():
+    texts = _corpus_texts(Path("eval/dev/manifest.json"))
+    langs = [detect_language(t[:3000]) for t in texts.values()]
+    assert langs.count("ar") >= 6 and langs.count("en") >= 5  # the article and five of each
+    rows = [r for p in Path("eval/dev").glob("*.jsonl") for r in load_set(p)]
+    assert len(rows) >= 300 and sum(not r.answerable for r in rows) >= 0.25 * len(rows)
+    for doc in texts:
+        mine = [r for r in rows if r.source == doc]
+        if doc != "000_c19c94f8a9a8e670.txt":
+            assert {r.language for r in mine} == {"ar", "en"}, doc
+    article = load_set(Path("eval/article/dev.jsonl"))
+    assert len(article) >= 80 and sum(not r.answerable for r in article) >= 15
 
 
 def test_evidence_not_in_sources_is_an_error(fake_pipeline, tmp_path):

@@ -1,4 +1,4 @@
-"""The `rag` command: ingest, status, ask, chat, eval. RagError becomes a message and an exit code here."""
+"""The `rag` command: ingest, remove, status, ask, chat, eval. RagError becomes a message and an exit code here."""
 
 from __future__ import annotations
 
@@ -42,6 +42,15 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         f"{report.documents} document(s): {report.added} chunks added, {report.unchanged} unchanged, "
         f"{report.removed} removed in {report.seconds:.1f} s"
     )
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
+    from rag.ingest import remove
+
+    for name in args.names:
+        doc_id, n = remove(name, settings)
+        print(f"removed {doc_id} ({n} sentences)")
     return 0
 
 
@@ -130,6 +139,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prune", action="store_true", help="remove stored documents not named in this run")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser(
+        "remove",
+        help="remove documents from the store",
+        description="Remove stored documents (by file name as `rag status` lists it, or by title) and their "
+        "sentences; answers stop quoting them at once.",
+    )
+    p.add_argument("names", nargs="+", help="document ids or titles")
+    p.set_defaults(func=cmd_remove)
 
     p = sub.add_parser(
         "status",

@@ -201,3 +201,34 @@ def ingest(
                 report.removed += store.delete_document(doc_id)
     report.seconds = round(time.perf_counter() - t0, 2)
     return report
+
+
+def remove(name: str, settings: Settings | None = None, *, store=None) -> tuple[str, int]:
+    """Remove one stored document (by id, or by title) and its sentences; an upload's saved copy goes too.
+
+    Returns:
+        The removed document's id and how many sentences were removed.
+
+    Raises:
+        DocumentError: no stored document has that name (the message lists the stored ones).
+    """
+    settings = settings or Settings()
+    with ingest_lock(settings):
+        if store is None:
+            from rag.store import Store
+
+            store = Store(settings)
+        meta = store.document_meta()
+        wanted = name.strip().casefold()
+        named = {i: (i.casefold(), str(m.get("title", "")).casefold()) for i, m in sorted(meta.items())}
+        match = name if name in meta else next((i for i, names in named.items() if wanted in names), None)
+        if match is None:
+            stored = "\n  ".join(f"{i}  ({m.get('title', '')})" for i, m in sorted(meta.items())) or "(none)"
+            raise DocumentError(f"no stored document is called {name!r}; the stored ones are:\n  {stored}")
+        removed = store.delete_document(match)
+        path = Path(str(meta[match].get("path") or ""))
+        uploads = (settings.store_dir / "uploads").resolve()
+        if path.name and path.resolve().parent == uploads:
+            path.unlink(missing_ok=True)
+    log.info("removed %s: %d chunks", match, removed)
+    return match, removed

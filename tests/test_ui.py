@@ -1,64 +1,97 @@
-"""Chat page: handler tests with a fake answer(), a gradio_client API test, and a real browser test."""
+"""Chat page handlers with a fake answer(): rendering, per-session turns, weak evidence, uploads, removal.
 
-import shutil
-import subprocess
-import sys
+The real server, the gradio_client APIs and headless Chromium are in tests/test_ui_browser.py."""
+
+import threading
 import time
-from pathlib import Path
 
 import pytest
 
-from rag.pipeline import content_text
-from rag.schema import Answer, Citation, Document, IngestReport
-from rag.ui import ChatUI, render_answer, safe_upload_name
-from tests.conftest import free_port, wait_for_port
+from rag.errors import DocumentError
+from rag.schema import Answer, Chunk, Citation, Document, IngestReport, Retrieved
+from rag.ui import ChatSession, ChatUI, has_content, is_weak, render_answer, render_question, safe_upload_name, words_of
 
 SOURCE = Document(
     id="doc.txt",
     title="<b>Title</b>",
     language="ar",
     text="سطر أول.\nقبل <script>alert(1)</script> الاقتباس هنا. بعده.\n",
+    sha256="abc",
 )
-QUOTE_START = SOURCE.text.index("الاقتباس")
+QUOTE = "الاقتباس هنا."
+QUOTE_START = SOURCE.text.index(QUOTE)
+CHUNK = Chunk(
+    id="c1",
+    source="doc.txt",
+    text=QUOTE,
+    start=QUOTE_START,
+    end=QUOTE_START + len(QUOTE),
+    paragraph=2,
+    para_start=0,
+    para_end=10,
+)
+
+
+def quoted(question, *, lexical=3.0, short=None, header="يقول المصدر:"):
+    text = (f"الجواب: {short} [1]\n\n" if short else "") + f"{header}\n[1] «{QUOTE}»"
+    return Answer(
+        question=question,
+        text=text,
+        language="ar",
+        abstained=False,
+        short_answer=short,
+        citations=[Citation(n=1, quote=QUOTE, source="doc.txt", start=CHUNK.start, end=CHUNK.end, paragraph=2)],
+        retrieved=[Retrieved(chunk=CHUNK, score=1.0, lexical=lexical)],
+    )
 
 
 def fake_answer(question, history=None):
     if "population" in question:
         return Answer(question=question, text="The sources don't say.", language="en", abstained=True)
-    quote = "الاقتباس هنا."
-    return Answer(
-        question=question,
-        text=f"يقول المصدر:\n[1] «{quote}»",
-        language="ar",
-        abstained=False,
-        citations=[
-            Citation(n=1, quote=quote, source="doc.txt", start=QUOTE_START, end=QUOTE_START + len(quote), paragraph=2)
-        ],
-    )
+    return quoted(question)
 
 
-def make(tmp_path, settings):
-    ingested = []
+def make(tmp_path, settings, answer_fn=fake_answer, docs=None, known=None):
+    ingested, removed = [], []
+    docs = docs if docs is not None else [{"id": "doc.txt", "title": "<i>t</i>", "outlet": "o", "chunks": 3}]
 
     def ingest_fn(paths):
         ingested.extend(paths)
         return IngestReport(documents=len(paths), added=2)
 
+    def remove_fn(doc_id):
+        if doc_id not in {d["id"] for d in docs}:
+            raise DocumentError("no such document")
+        removed.append(doc_id)
+
     ui = ChatUI(
         settings.model_copy(update={"store_dir": tmp_path / "store"}),
-        fake_answer,
+        answer_fn,
         ingest_fn,
-        lambda: [{"title": "<i>t</i>", "outlet": "o", "author": "a", "chunks": 3}],
+        lambda: docs,
         lambda sid: SOURCE if sid == "doc.txt" else None,
+        remove_fn=remove_fn,
+        words_fn=lambda: known if known is not None else words_of(SOURCE.text + " what when who population"),
+        bundled_id="doc.txt",
     )
-    return ui, ingested
+    return ui, ingested, removed
 
 
 def test_render_escapes_and_highlights_exact_offsets():
     out = render_answer(fake_answer("q"), lambda s: SOURCE)
     assert "<script>" not in out and "&lt;script&gt;" in out
-    assert "<mark>الاقتباس هنا.</mark>" in out
+    assert f"<mark>{QUOTE}</mark>" in out
     assert 'dir="rtl"' in out and "&lt;b&gt;Title&lt;/b&gt;" in out
+
+
+def test_each_quote_shows_its_title_and_direction_in_the_answer_body():
+    out = render_answer(fake_answer("q"), lambda s: SOURCE)
+    body = out.split("<details")[0]
+    assert '<p class="quote" dir="rtl" lang="ar">' in body and "— <bdi>&lt;b&gt;Title&lt;/b&gt;</bdi>" in body
+    meta = out.split('<div class="meta"')[1].split("</div>")[0]  # title, paragraph and offsets isolated from bidi
+    assert "<bdi>&lt;b&gt;Title&lt;/b&gt;</bdi>" in meta and "<bdi>2</bdi>" in meta
+    assert f'<bdi dir="ltr">{CHUNK.start}–{CHUNK.end}</bdi>' in meta
+    assert 'class="copy-answer"' in out
 
 
 def test_abstention_looks_different():
@@ -66,180 +99,186 @@ def test_abstention_looks_different():
     assert 'class="answer abstained"' in out and 'dir="ltr"' in out
 
 
-def test_respond_streams_then_shows_citations(tmp_path, isolated):
-    ui, _ = make(tmp_path, isolated)
-    steps = list(
-        ui.respond(
-            "سؤال",
-            [{"role": "user", "content": [{"type": "text", "text": "قبل"}]}, {"role": "assistant", "content": "x"}],
-        )
-    )
-    assert len(steps) >= 2
-    final, box = steps[-1]
-    assert box == "" and final[-2] == {"role": "user", "content": "سؤال"}
-    assert "<details" in final[-1]["content"] and "<mark>" in final[-1]["content"]
+def test_the_users_message_is_text():
+    out = render_question("<img src=x onerror=alert(1)> **bold**", "en")
+    assert "<img" not in out and "&lt;img src=x onerror=alert(1)&gt; **bold**" in out
+
+
+def test_no_content_is_decided_from_the_question_text():
+    known = words_of(SOURCE.text) | {"what", "population"}
+    for junk in ("😀😀 ???", "!!! ...", "12 34", "asdkjh qwpoeiru", "ضصثق", "x"):
+        assert not has_content(junk, known), junk
+    assert has_content("what is the population?", known) and has_content("ما الاقتباس؟", known)
+    assert has_content("الإقتباس", known)  # compared after normalisation (hamza folded)
+
+
+def test_weak_evidence_is_presented_as_the_closest_passage():
+    assert not is_weak(quoted("q"))
+    assert not is_weak(quoted("q", lexical=0.0, short="2023"))  # a short answer was found in it
+    weak = quoted("q", lexical=0.0)
+    assert is_weak(weak)
+    out = render_answer(weak, lambda s: SOURCE, weak=True)
+    assert "أقرب مقطع (قد لا يجيب):" in out and "يقول المصدر" not in out and 'class="answer weak"' in out
+    english = weak.model_copy(update={"language": "en", "text": f"The source says (quoted verbatim):\n[1] «{QUOTE}»"})
+    out = render_answer(english, lambda s: SOURCE, weak=True)
+    assert "Closest passage (may not answer):" in out and "The source says" not in out
+    no_header = weak.model_copy(update={"text": f"[1] «{QUOTE}»"})
+    assert "أقرب مقطع" in render_answer(no_header, lambda s: SOURCE, weak=True)
+
+
+@pytest.mark.skipif("confidence" not in Retrieved.model_fields, reason="no ranker confidence in this schema")
+def test_weak_evidence_follows_the_ranker_confidence_when_there_is_one():
+    ans = quoted("q", lexical=5.0)
+    ans.retrieved = [ans.retrieved[0].model_copy(update={"confidence": 0.2})]
+    assert is_weak(ans)
+    ans.retrieved = [ans.retrieved[0].model_copy(update={"confidence": 0.9})]
+    assert not is_weak(ans)
+
+
+def test_a_question_without_words_is_asked_again_not_answered(tmp_path, isolated):
+    asked = []
+    ui, _, _ = make(tmp_path, isolated, answer_fn=lambda q, history=None: asked.append(q) or quoted(q))
+    session = ChatSession()
+    for junk in ("😀😀 ???", "asdkjh qwpoeiru"):
+        ui.submit(junk, session)
+        ui.answer_next(session)
+    messages, _ = ui.answer_next(session)
+    assert asked == [] and all("<mark>" not in m["content"] for m in messages)
+    assert messages[1]["content"].count("Please ask again") == 1 and 'class="answer rephrase"' in messages[3]["content"]
+
+
+def test_questions_show_at_once_and_each_gets_its_own_answer(tmp_path, isolated):
+    seen_history = []
+
+    def answer_fn(q, history=None):
+        seen_history.append(history)
+        return quoted(q)
+
+    ui, _, _ = make(tmp_path, isolated, answer_fn=answer_fn)
+    session = ChatSession()
+    messages, stop = ui.submit("ما الاقتباس؟", session)
+    assert len(messages) == 2 and "working" in messages[1]["content"] and stop["visible"] is True
+    ui.submit([{"type": "text", "text": "what <b>when</b>"}], session)  # gradio 6 sends parts
+    messages, stop = ui.answer_next(session)
+    assert "<mark>" in messages[1]["content"] and "working" in messages[3]["content"] and stop["visible"] is True
+    messages, stop = ui.answer_next(session)
+    assert [m["role"] for m in messages] == ["user", "assistant"] * 2 and stop["visible"] is False
+    assert "&lt;b&gt;when&lt;/b&gt;" in messages[2]["content"] and "<mark>" in messages[3]["content"]
+    assert seen_history[0] == [] and seen_history[1][0] == {"role": "user", "content": "ما الاقتباس؟"}
+    assert "«الاقتباس هنا.»" in seen_history[1][1]["content"]  # the previous answer as plain text, not HTML
+
+
+def test_two_questions_answered_concurrently_both_survive(tmp_path, isolated):
+    started = threading.Event()
+
+    def slow(q, history=None):
+        started.set()
+        time.sleep(0.3)
+        return quoted(q)
+
+    ui, _, _ = make(tmp_path, isolated, answer_fn=slow)
+    session = ChatSession()
+    ui.submit("ما الاقتباس؟", session)
+    results = []
+    first = threading.Thread(target=lambda: results.append(ui.answer_next(session)[0]))
+    first.start()
+    started.wait(5)
+    ui.submit("what when", session)  # sent while the first is being answered
+    results.append(ui.answer_next(session)[0])
+    first.join(5)
+    final = max(results, key=lambda m: sum("<mark>" in x["content"] for x in m))
+    assert len(final) == 4 and sum("<mark>" in m["content"] for m in final) == 2
+
+
+def test_stop_stops_waiting_questions_and_drops_a_late_answer(tmp_path, isolated):
+    ui, _, _ = make(tmp_path, isolated)
+    session = ChatSession()
+    ui.submit("ما الاقتباس؟", session)
+    ui.submit("what when", session)
+    messages, stop = ui.stop(session)
+    assert stop["visible"] is False and sum("أُوقف" in m["content"] or "Stopped" in m["content"] for m in messages) == 2
+    messages, _ = ui.answer_next(session)  # an answer computing when Stop was pressed lands nowhere
+    assert all("<mark>" not in m["content"] for m in messages)
+    ui.submit("what when", session)
+    messages, _ = ui.answer_next(session)
+    assert "<mark>" in messages[-1]["content"]
+    assert ui.clear(session)[0] == [] and session.turns == []
+
+
+def test_each_tab_has_one_session_even_when_its_first_events_come_together(tmp_path, isolated):
+    ui, _, _ = make(tmp_path, isolated)
+
+    class Request:
+        def __init__(self, tab, language="en-US"):
+            self.session_hash, self.headers = tab, {"accept-language": language}
+
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(ui.session(Request("tab1")))) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len({id(s) for s in got}) == 1 and ui.session(Request("tab2", "ar-EG")) is not got[0]
+    assert ui.session(Request("tab2")).text["copy"] == "نسخ"  # the browser's language until a question is asked
+    ui.forget_session(got[0])
+    assert ui.session(Request("tab1")) is not got[0]
+
+
+def test_chat_api_returns_the_history_with_the_cited_answer(tmp_path, isolated):
+    ui, _, _ = make(tmp_path, isolated)
+    before = [{"role": "user", "content": [{"type": "text", "text": "قبل"}]}, {"role": "assistant", "content": "x"}]
+    history, box = ui.respond("ما الاقتباس؟", before)
+    assert box == "" and history[-2] == {"role": "user", "content": "ما الاقتباس؟"}
+    assert "<details" in history[-1]["content"] and "<mark>" in history[-1]["content"]
 
 
 def test_upload_names_cannot_escape(tmp_path, isolated):
     assert safe_upload_name("../../etc/passwd.txt") == "passwd.txt"
     assert safe_upload_name("..\\..\\x.md") == "x.md"
     assert safe_upload_name(".hidden.txt") == "hidden.txt"
-    ui, ingested = make(tmp_path, isolated)
+    ui, ingested, _ = make(tmp_path, isolated)
     evil = tmp_path / "evil name;rm -rf.txt"
     evil.write_text("نص", encoding="utf-8")
     pdf = tmp_path / "x.pdf"
     pdf.write_bytes(b"%PDF")
-    msg, docs = ui.upload([str(evil), str(pdf)])
-    assert "unsupported type" in msg and "citable" in msg
+    msg, files = ui.upload([str(evil), str(pdf)], ChatSession())
+    assert "only .txt and .md files can be added" in msg and "Added «evil_name_rm_-rf.txt» (2 sentences)" in msg
+    assert "chunk" not in msg and files["value"] is None  # the file box empties for the next file
     assert [p.parent for p in ingested] == [tmp_path / "store" / "uploads"]
-    assert "&lt;i&gt;" in docs
+    assert "&lt;i&gt;" in ui.documents_markdown() and "chunks" not in ui.documents_markdown()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, model_dir):
-    store = tmp_path_factory.mktemp("chat-store")
-    port = free_port()
-    env = {**__import__("os").environ, "RAG_STORE_DIR": str(store), "RAG_MODEL_DIR": str(model_dir)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "rag.cli", "chat", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    wait_for_port(port, proc, 240)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
+def test_upload_says_when_a_file_is_already_there_in_the_users_language(tmp_path, isolated):
+    same = tmp_path / "doc.txt"
+    same.write_text("نص", encoding="utf-8")
+    import hashlib
+
+    sha = hashlib.sha256(same.read_bytes()).hexdigest()
+    docs = [{"id": "doc.txt", "title": "نص", "sha256": sha}]
+    ui, ingested, _ = make(tmp_path, isolated, docs=docs)
+    session = ChatSession()
+    assert ui.upload([str(same)], session)[0] == "«نص» is already in the sources, unchanged."
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(same.read_bytes())
+    session.language = "ar"
+    assert ui.upload([str(copy)], session)[0] == "نص copy.txt هو نص «نص» الموجودة في المصادر من قبل."
+    assert ingested == []
+    assert ui.upload(None, ChatSession(browser_language="ar"))[0] == "اختر ملف ‎.txt أو ‎.md."
 
 
-@pytest.mark.real
-def test_gradio_client_api(server):
-    from gradio_client import Client
-
-    client = Client(server, verbose=False)
-    res = client.predict("ما المنصة التي اقترحتها كازاخستان لزيادة الاستثمارات المالية؟", api_name="/ask")
-    assert not res["abstained"] and "مركز أستانا المالي الدولي" in res["citations"][0]["quote"]
-
-
-CONCURRENT = [
-    ("متى عقد اجتماع مجلس رؤساء الدول؟", "يوليو 2023"),
-    ("Which period does the SCO anti-drug strategy cover?", "2024-2029"),
-    ("ما المنصة التي اقترحتها كازاخستان لزيادة الاستثمارات المالية؟", "مركز أستانا المالي الدولي"),
-    ("For which years is the programme on combating terrorism, separatism and extremism?", "2025-2027"),
-    ("من هو كاتب المقال؟", "زمان باجوا"),
-    ("When was the first meeting of the National Coordination Council?", "أغسطس 2023"),
-    ("ماذا ألغى ميثاق منظمة شنغهاي للتعاون؟", "ميثا"),
-    ("What is the population of Kazakhstan?", None),  # must abstain, not borrow another answer
-]
-
-
-@pytest.mark.real
-def test_eight_simultaneous_chats_get_their_own_answers(server):
-    from gradio_client import Client
-
-    client = Client(server, verbose=False)
-    t0 = time.perf_counter()
-    jobs = [client.submit(q, [], api_name="/chat") for q, _ in CONCURRENT]
-    results = [job.result(timeout=180) for job in jobs]
-    print(f"8 concurrent chats answered in {time.perf_counter() - t0:.2f} s")
-    for (question, expected), (history, box) in zip(CONCURRENT, results, strict=True):
-        assert box == ""
-        assert content_text(history[-2]["content"]) == question
-        reply = content_text(history[-1]["content"])
-        if expected is None:
-            assert "abstained" in reply and "<mark>" not in reply
-        else:
-            assert expected in reply and "<mark>" in reply, (question, reply[:300])
-
-
-def _browser(p):
-    flags = [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-    ]
-    return p.chromium.launch(executable_path=shutil.which("chromium"), args=flags)
-
-
-@pytest.mark.real
-@pytest.mark.browser
-@pytest.mark.skipif(not shutil.which("chromium"), reason="Debian chromium is not installed (.ci/test.sh installs it)")
-def test_browser_arabic_and_english(server):
-    from playwright.sync_api import sync_playwright
-
-    shots = Path(__file__).parent / "artifacts"
-    shots.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = _browser(p)
-        page = browser.new_page(viewport={"width": 1300, "height": 1000})
-        t0 = time.perf_counter()
-        page.goto(server)
-        page.wait_for_selector("#question textarea")
-        cases = [
-            ("متى عقد اجتماع مجلس رؤساء الدول؟", "rtl", "يوليو 2023"),
-            ("Which period does the SCO anti-drug strategy cover?", "ltr", "2024-2029"),
-        ]
-        for i, (question, direction, expected) in enumerate(cases, start=1):
-            page.fill("#question textarea", question)
-            t0 = time.perf_counter()
-            page.click("#send")
-            page.wait_for_function(
-                "n => document.querySelectorAll('#chat details.citation').length >= n", arg=i, timeout=60_000
-            )
-            print(f"full answer in the browser: {time.perf_counter() - t0:.2f} s")
-            answer = page.query_selector_all("#chat .answer")[-1]
-            assert answer.evaluate("e => getComputedStyle(e).direction") == direction
-            assert expected in answer.inner_text()
-            details = page.query_selector_all("#chat details.citation")[-1]
-            details.click()
-            mark = details.query_selector("mark")
-            assert mark.is_visible() and expected in details.inner_text()
-            page.screenshot(path=str(shots / f"chat-{direction}.png"), full_page=True)
-        browser.close()
-
-
-HOSTILE = (
-    "Zanzibar harbour notes.\n"
-    "The harbour board of Zanzibar approved <script>window.__pwned = 1</script> the crane contract "
-    '<img src=x onerror="window.__pwned = 2"> in March 2031.\n'
-)
-
-
-@pytest.mark.real
-@pytest.mark.browser
-@pytest.mark.skipif(not shutil.which("chromium"), reason="Debian chromium is not installed (.ci/test.sh installs it)")
-def test_browser_hostile_upload_is_shown_as_text_and_never_runs(server, tmp_path):
-    """Last in this file: it adds a document to the shared server's store."""
-    from playwright.sync_api import sync_playwright
-
-    doc = tmp_path / "zanzibar.txt"
-    doc.write_text(HOSTILE, encoding="utf-8")
-    with sync_playwright() as p:
-        browser = _browser(p)
-        page = browser.new_page(viewport={"width": 1300, "height": 1000})
-        dialogs = []
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.goto(server)
-        page.wait_for_selector("#question textarea")
-        page.set_input_files("#upload input[type=file]", str(doc))
-        page.click("#add")
-        page.wait_for_function(
-            "() => document.querySelector('#upload-status').innerText.includes('citable')", timeout=120_000
-        )
-        assert "zanzibar" in page.inner_text("#documents").lower()
-        page.fill("#question textarea", "When did the harbour board of Zanzibar approve the crane contract?")
-        page.click("#send")
-        page.wait_for_function("() => document.querySelectorAll('#chat details.citation').length >= 1", timeout=60_000)
-        details = page.query_selector_all("#chat details.citation")[-1]
-        details.click()
-        text = page.inner_text("#chat")
-        assert "<script>window.__pwned = 1</script>" in text and "onerror" in text  # shown, as text
-        assert page.evaluate("() => window.__pwned") is None and dialogs == []
-        assert page.query_selector("#chat script") is None and page.query_selector("#chat img[src=x]") is None
-        page.screenshot(path=str(Path(__file__).parent / "artifacts" / "chat-hostile.png"), full_page=True)
-        browser.close()
+def test_remove_and_page_state_follow_the_documents(tmp_path, isolated):
+    docs = [{"id": "doc.txt", "title": "The article"}]
+    ui, _, removed = make(tmp_path, isolated, docs=docs)
+    session = ChatSession()
+    _, placeholder, examples, choice = ui.page(session)
+    assert placeholder["placeholder"] == "Ask about «The article»" and examples["visible"] is True
+    assert examples["label"] == "Examples · أمثلة" and choice["choices"] == [("The article", "doc.txt")]
+    docs.append({"id": "other.md", "title": "Other <doc>"})
+    _, placeholder, examples, _ = ui.page(session)
+    assert "«Other &lt;doc&gt;»" in placeholder["placeholder"] and "The article" in examples["label"]
+    assert ui.remove("doc.txt", session) == "Removed «&lt;b&gt;Title&lt;/b&gt;» from the sources."
+    assert removed == ["doc.txt"] and ui.remove(None, session) == "Choose a document to remove."
+    assert ui.remove("gone.txt", session) == "That document is no longer in the sources."
+    del docs[0]
+    _, placeholder, examples, _ = ui.page(session)
+    assert examples["visible"] is False and "The article" not in placeholder["placeholder"]

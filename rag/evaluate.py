@@ -161,8 +161,8 @@ def manifest_of(set_path: Path) -> Path | None:
     return m if m.is_file() else None
 
 
-def corpus_paths(manifest: Path) -> list[Path] | None:
-    """The documents a manifest lists (None stands for the bundled article); errors name the manifest."""
+def corpus_paths(manifest: Path) -> list[Path]:
+    """The documents a manifest lists (Path("default") stands for the bundled article); errors name the manifest."""
     try:
         raw = json.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -269,8 +269,7 @@ def run(
     summary = summarize(results)
     summary["by_language"] = {lang: summarize([r for r in results if r["language"] == lang]) for lang in ("ar", "en")}
     summary["by_pair"] = {
-        pair: summarize([r for r in results if r["pair"] == pair])
-        for pair in sorted({r["pair"] for r in results})
+        pair: summarize([r for r in results if r["pair"] == pair]) for pair in sorted({r["pair"] for r in results})
     }
     summary["by_document"] = {
         doc: summarize([r for r in results if r["source"] == doc]) for doc in sorted({r["source"] for r in results})
@@ -441,7 +440,9 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
     if len(pairs) > 1:
         print(f"{'question-source':>22} " + " ".join(f"{p:>7}" for p in pairs))
         for m in ("citation_recall", "citation_precision", "answer_correct", "abstain_recall", "false_abstain_rate"):
-            print(f"{m:>22} " + " ".join(f"{pairs[p].get(m) if pairs[p].get(m) is not None else '-':>7}" for p in pairs))
+            print(
+                f"{m:>22} " + " ".join(f"{pairs[p].get(m) if pairs[p].get(m) is not None else '-':>7}" for p in pairs)
+            )
     for mode, scores in report.compare.items():
         print(f"compare {mode:>7}: recall@{args.k} {scores['retrieval_recall_at_k']}, mrr {scores['mrr']}")
     print(f"wrote {args.out}/ (summary.json, results.jsonl, report.md, plots)")

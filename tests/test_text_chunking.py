@@ -116,3 +116,17 @@ def test_a_lone_letter_before_al_is_the_words_own():
     assert tokens("بالغة") != tokens("ألغى")
     assert tokens("وألغى") == tokens("ألغى")  # "و" is a conjunction even there
     assert tokens("بالتوازن") == tokens("التوازن")  # the article after "ب" is still stripped
+
+
+def test_headings_are_the_section_of_the_sentences_under_them_not_chunks():
+    from rag.chunking import context_text
+
+    text = "# Corridor\nIntro sentence here.\n\n## Funding\nMost of the money came from banks. It was enough.\n"
+    chunks = split_document(Document(id="d.md", text=text))
+    assert [c.text for c in chunks] == ["Intro sentence here.", "Most of the money came from banks.", "It was enough."]
+    assert [c.section for c in chunks] == ["Corridor", "Corridor — Funding", "Corridor — Funding"]
+    assert all(text[c.start : c.end] == c.text for c in chunks)
+    assert context_text(chunks[1]) == "Corridor — Funding: Most of the money came from banks."
+    # a heading's text changing re-embeds the sentences under it (their ids change)
+    renamed = split_document(Document(id="d.md", text=text.replace("## Funding", "## Fundin")))
+    assert chunks[1].id != renamed[1].id and chunks[0].id == renamed[0].id

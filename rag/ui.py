@@ -163,12 +163,14 @@ HEAD = """
 """
 
 
-# Runs in the browser as a question is sent: empties the box there and then, so that an emptying sent back with
-# the reply cannot wipe out the next question already being typed.
-TAKE_QUESTION = """(question) => {
+# Runs in the browser as a question is sent: empties the box there and then (an emptying sent back with the
+# reply could wipe out the next question already being typed), and numbers the question in the order it was
+# sent, which the server keeps: requests sent together are not handled in the order they were sent.
+TAKE_QUESTION = """(question, order) => {
   const box = document.querySelector("#question textarea");
   if (box) { box.value = ""; box.dispatchEvent(new Event("input", {bubbles: true})); }
-  return [question];
+  window.__ragAsked = (window.__ragAsked || 0) + 1;
+  return [question, window.__ragAsked];
 }"""
 
 
@@ -308,6 +310,7 @@ class Turn:
     state: Literal["waiting", "done", "stopped"] = "waiting"
     html: str = ""
     text: str = ""  # the answer's plain text, for follow-ups
+    order: float = 0.0  # the browser's number for it: turns are kept in the order they were sent
 
 
 class ChatSession:
@@ -405,8 +408,8 @@ class ChatUI:
             return _notice("abstained", TEXT[language]["failed_answer"], language), ""
         return render_answer(ans, self.source_fn, weak=is_weak(ans)), ans.text
 
-    def submit(self, message: Any, session: ChatSession) -> tuple[list[dict[str, str]], Any]:
-        """Show the question at once, waiting for its answer (the browser has emptied the box already)."""
+    def submit(self, message: Any, order: float | None, session: ChatSession) -> tuple[list[dict[str, str]], Any]:
+        """Show the question at once, waiting for its answer, in the place the browser numbered it (`order`)."""
         import gradio as gr
 
         text = content_text(message).strip()
@@ -414,7 +417,11 @@ class ChatUI:
             language: Lang = detect_language(text) if _LETTER.search(text) else (session.language or "en")
             session.language = language
             with session.lock:
-                session.turns.append(Turn(question=text, language=language))
+                turn = Turn(question=text, language=language, order=float(order or 0) or len(session.turns) + 1)
+                at = len(session.turns)
+                while at > 0 and session.turns[at - 1].order > turn.order:
+                    at -= 1
+                session.turns.insert(at, turn)
         return session.messages(), gr.update(visible=session.busy())
 
     def answer_next(self, session: ChatSession) -> tuple[list[dict[str, str]], Any]:
@@ -529,11 +536,12 @@ class ChatUI:
             shutil.copyfile(src, dest)
             try:
                 report = self.ingest_fn([dest])
+                why = "; ".join(report.skipped)
             except RagError as exc:
-                messages.append(t["failed"].format(name=_e(name), why=_e(str(exc))))
-                continue
-            if report.skipped:
-                messages.append(t["failed"].format(name=_e(name), why=_e("; ".join(report.skipped))))
+                why = str(exc)
+            if why:  # the loader's reason, without the server's path in front of it
+                why = why.replace(f"{dest}: ", "").replace("nothing to ingest:", "").strip()
+                messages.append(t["failed"].format(name=_e(name), why=_e(why)))
                 continue
             doc = self.source_fn(name)
             title = _e(doc.title if doc and doc.title else name)
@@ -613,14 +621,17 @@ def build_app(ui: ChatUI) -> Any:
                     )
                     drop = gr.Button("Remove · احذف", elem_id="remove", scale=1, min_width=80)
 
+        order = gr.Number(visible=False, precision=0)  # filled in by TAKE_QUESTION
         page_outputs = [docs, chatbot, examples.dataset, choice]
         asked = [
             trigger(
                 per_tab(ui.submit),
-                [box],
+                [box, order],
                 [chatbot, stop],
                 js=TAKE_QUESTION,
-                concurrency_id="take-question",  # one at a time, in the order sent (a tab's questions keep theirs)
+                # one at a time (microseconds each): each reply shows all the turns so far, and they reach the
+                # page in the order they were made, so a later one never shows fewer questions than an earlier
+                concurrency_id="take-question",
                 concurrency_limit=1,
                 show_progress="hidden",
                 trigger_mode="multiple",

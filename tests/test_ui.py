@@ -140,7 +140,7 @@ def test_a_question_without_words_is_asked_again_not_answered(tmp_path, isolated
     ui, _, _ = make(tmp_path, isolated, answer_fn=lambda q, history=None: asked.append(q) or quoted(q))
     session = ChatSession()
     for junk in ("😀😀 ???", "asdkjh qwpoeiru"):
-        ui.submit(junk, session)
+        ui.submit(junk, None, session)
         ui.answer_next(session)
     messages, _ = ui.answer_next(session)
     assert asked == [] and all("<mark>" not in m["content"] for m in messages)
@@ -156,9 +156,9 @@ def test_questions_show_at_once_and_each_gets_its_own_answer(tmp_path, isolated)
 
     ui, _, _ = make(tmp_path, isolated, answer_fn=answer_fn)
     session = ChatSession()
-    messages, stop = ui.submit("ما الاقتباس؟", session)
+    messages, stop = ui.submit("ما الاقتباس؟", None, session)
     assert len(messages) == 2 and "working" in messages[1]["content"] and stop["visible"] is True
-    ui.submit([{"type": "text", "text": "what <b>when</b>"}], session)  # gradio 6 sends parts
+    ui.submit([{"type": "text", "text": "what <b>when</b>"}], None, session)  # gradio 6 sends parts
     messages, stop = ui.answer_next(session)
     assert "<mark>" in messages[1]["content"] and "working" in messages[3]["content"] and stop["visible"] is True
     messages, stop = ui.answer_next(session)
@@ -166,6 +166,16 @@ def test_questions_show_at_once_and_each_gets_its_own_answer(tmp_path, isolated)
     assert "&lt;b&gt;when&lt;/b&gt;" in messages[2]["content"] and "<mark>" in messages[3]["content"]
     assert seen_history[0] == [] and seen_history[1][0] == {"role": "user", "content": "ما الاقتباس؟"}
     assert "«الاقتباس هنا.»" in seen_history[1][1]["content"]  # the previous answer as plain text, not HTML
+
+
+def test_questions_keep_the_order_the_browser_sent_them_in(tmp_path, isolated):
+    ui, _, _ = make(tmp_path, isolated)
+    session = ChatSession()
+    for text, order in (("what 2", 2), ("what 3", 3), ("what 1", 1)):  # requests sent together arrive in any order
+        ui.submit(text, order, session)
+    assert [t.question for t in session.turns] == ["what 1", "what 2", "what 3"]
+    ui.answer_next(session)
+    assert [t.state for t in session.turns] == ["done", "waiting", "waiting"]
 
 
 def test_two_questions_answered_concurrently_both_survive(tmp_path, isolated):
@@ -178,12 +188,12 @@ def test_two_questions_answered_concurrently_both_survive(tmp_path, isolated):
 
     ui, _, _ = make(tmp_path, isolated, answer_fn=slow)
     session = ChatSession()
-    ui.submit("ما الاقتباس؟", session)
+    ui.submit("ما الاقتباس؟", None, session)
     results = []
     first = threading.Thread(target=lambda: results.append(ui.answer_next(session)[0]))
     first.start()
     started.wait(5)
-    ui.submit("what when", session)  # sent while the first is being answered
+    ui.submit("what when", None, session)  # sent while the first is being answered
     results.append(ui.answer_next(session)[0])
     first.join(5)
     final = max(results, key=lambda m: sum("<mark>" in x["content"] for x in m))
@@ -193,13 +203,13 @@ def test_two_questions_answered_concurrently_both_survive(tmp_path, isolated):
 def test_stop_stops_waiting_questions_and_drops_a_late_answer(tmp_path, isolated):
     ui, _, _ = make(tmp_path, isolated)
     session = ChatSession()
-    ui.submit("ما الاقتباس؟", session)
-    ui.submit("what when", session)
+    ui.submit("ما الاقتباس؟", None, session)
+    ui.submit("what when", None, session)
     messages, stop = ui.stop(session)
     assert stop["visible"] is False and sum("أُوقف" in m["content"] or "Stopped" in m["content"] for m in messages) == 2
     messages, _ = ui.answer_next(session)  # an answer computing when Stop was pressed lands nowhere
     assert all("<mark>" not in m["content"] for m in messages)
-    ui.submit("what when", session)
+    ui.submit("what when", None, session)
     messages, _ = ui.answer_next(session)
     assert "<mark>" in messages[-1]["content"]
     assert ui.clear(session)[0] == [] and session.turns == []
@@ -246,6 +256,20 @@ def test_upload_names_cannot_escape(tmp_path, isolated):
     assert "chunk" not in msg and files["value"] is None  # the file box empties for the next file
     assert [p.parent for p in ingested] == [tmp_path / "store" / "uploads"]
     assert "&lt;i&gt;" in ui.documents_markdown() and "chunks" not in ui.documents_markdown()
+
+
+def test_upload_failure_says_why_without_the_server_path(tmp_path, isolated):
+    ui, _, _ = make(tmp_path, isolated)
+    dest = tmp_path / "store" / "uploads" / "bin.txt"
+
+    def refuse(paths):
+        raise DocumentError(f"nothing to ingest:\n  {dest}: looks like a binary file, not text; save it as UTF-8")
+
+    ui.ingest_fn = refuse
+    upload = tmp_path / "bin.txt"
+    upload.write_bytes(b"\x00\x01")
+    msg, _ = ui.upload([str(upload)], ChatSession())
+    assert msg == "bin.txt could not be added: looks like a binary file, not text; save it as UTF-8"
 
 
 def test_upload_says_when_a_file_is_already_there_in_the_users_language(tmp_path, isolated):

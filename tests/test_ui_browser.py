@@ -49,7 +49,11 @@ WATCH_JS = """() => {
     if (stop && stop.offsetParent !== null) window.__sawStop = true;
   }).observe(document.body, {childList: true, subtree: true, attributes: true});
 }"""
-SETTLED = "n => document.querySelectorAll('#chat .question').length >= n && !document.querySelector('#chat .working')"
+SETTLED = (  # n questions and n replies shown (messages render one by one), none still being answered
+    "n => document.querySelectorAll('#chat .question').length >= n"
+    " && document.querySelectorAll('#chat .answer:not(.working)').length >= n"
+    " && !document.querySelector('#chat .working')"
+)
 
 
 @pytest.fixture(scope="module")
@@ -216,19 +220,24 @@ def test_browser_fast_questions_both_answered_with_indicator(server, chromium, s
 
 @pytest.fixture(scope="module")
 def slow_server(tmp_path_factory):
-    """The same page over a fake answer() that takes 1.5 s, in this process: waiting and Stop, deterministically."""
+    """The same page over a fake answer() that waits until the test lets it go, served in this process:
+    waiting and Stop, without depending on how fast the machine is."""
+    import threading
+
     from rag.settings import Settings
     from rag.ui import ChatUI, serve, words_of
     from tests.test_ui import SOURCE, quoted
 
-    def slow_answer(question, history=None):
-        time.sleep(1.5)
+    release = threading.Event()
+
+    def held_answer(question, history=None):
+        release.wait(60)
         return quoted(question)
 
     settings = Settings(store_dir=tmp_path_factory.mktemp("slow-store"))
     ui = ChatUI(
         settings,
-        slow_answer,
+        held_answer,
         lambda paths: None,
         lambda: [{"id": "doc.txt", "title": "Title", "chunks": 2}],
         lambda sid: SOURCE,
@@ -236,18 +245,27 @@ def slow_server(tmp_path_factory):
     )
     port = free_port()
     app = serve(ui, settings, port=port, block=False)
-    yield f"http://127.0.0.1:{port}"
+    yield f"http://127.0.0.1:{port}", release
+    release.set()
     app.close()
 
 
 @pytest.mark.browser
 def test_browser_waiting_questions_show_at_once_and_stop(slow_server, chromium, shots):
     """Questions sent while one is answered show at once, each waiting with the indicator; Stop ends them all
-    (each says so), and the chat carries on."""
-    page = open_page(chromium, slow_server, viewport=PHONE)
+    (each says so), an answer still computing then lands nowhere, and the chat carries on."""
+    url, release = slow_server
+    page = open_page(chromium, url, viewport=PHONE)
     for question in ("what 1", "what 2", "ما 3"):
         ask(page, question)
-    page.wait_for_function("() => document.querySelectorAll('#chat .working').length === 3", timeout=1_000)
+    try:
+        page.wait_for_function(  # messages render one by one
+            "() => document.querySelectorAll('#chat .working').length === 3"
+            " && document.querySelectorAll('#chat .question').length === 3",
+            timeout=10_000,
+        )
+    except Exception as exc:
+        raise AssertionError(page.locator("#chat").inner_text()) from exc
     assert page.locator("#stop").is_visible()
     assert [q.inner_text() for q in page.locator("#chat .question").all()] == ["what 1", "what 2", "ما 3"]
     assert page.locator("#chat .working").last.inner_text() == "أبحث في المصادر…"
@@ -257,8 +275,9 @@ def test_browser_waiting_questions_show_at_once_and_stop(slow_server, chromium, 
     replies = [a.inner_text() for a in page.locator("#chat .answer").all()]
     assert replies == ["Stopped. Ask again when you are ready."] * 2 + ["أُوقف. اسأل من جديد متى شئت."]
     assert not page.locator("#stop").is_visible()
-    page.wait_for_timeout(1_600)  # the answer that was computing when Stop was pressed lands nowhere
-    assert page.locator("#chat mark").count() == 0
+    release.set()  # the answer that was computing when Stop was pressed ends now, and lands nowhere
+    page.wait_for_timeout(1_000)
+    assert page.locator("#chat mark").count() == 0 and len(page.locator("#chat .answer").all()) == 3
     ask(page, "what 4")
     settle(page, 4)
     assert page.locator("#chat .answer").last.locator("details.citation").count() == 1

@@ -70,29 +70,38 @@ def bench_ingest(settings, copies: int = 10) -> None:
 
 
 def bench_answer(settings) -> None:
-    from rag.evaluate import load_set
-    from rag.pipeline import answer, get_pipeline
+    """Warm answer() latency on the article alone and on the dev corpus (eleven documents), per stage."""
+    import tempfile
 
-    pipe = get_pipeline(settings)
-    pipe.ensure_corpus()
-    rows = load_set(ROOT / "eval/dev.jsonl") + load_set(ROOT / "eval/heldout.jsonl")
-    answer("warm up", pipeline=pipe)
-    stats: dict[str, dict[str, list[float]]] = {"ar": {}, "en": {}}
-    for row in rows:
-        res = answer(row.question, pipeline=pipe)
-        for k, v in res.timings_ms.items():
-            stats[row.language].setdefault(k, []).append(v)
+    from rag.evaluate import _corpus_pipeline, _models, load_set
+    from rag.pipeline import answer
+
+    base = _models(settings)
     print("## warm answer() latency (ms)")
-    print("| lang | n | total p50 | total p95 | e5 query+search | USE | BM25 | fusion | rerank | answering |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for lang, st in stats.items():
-        tot = st["total_ms"]
-        med = {k: statistics.median(v) for k, v in st.items()}
-        print(
-            f"| {lang} | {len(tot)} | {med['total_ms']:.1f} | {_pct(tot, 0.95):.1f} | {med['dense_ms']:.1f} | "
-            f"{med['second_ms']:.1f} | {med['bm25_ms']:.1f} | {med['fusion_ms']:.2f} | {med.get('rerank_ms', 0):.1f} | "
-            f"{med['answering_ms']:.1f} |"
-        )
+    print("| corpus | lang | n | total p50 | total p95 | e5 query+search | USE | BM25 | fusion | rank | answering |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    corpora = [
+        ("article", "eval/article/manifest.json", ["eval/article/dev.jsonl", "eval/article/heldout.jsonl"]),
+        ("dev (11 documents)", "eval/dev/manifest.json", ["eval/dev/questions.jsonl"]),
+    ]
+    for name, manifest, sets in corpora:
+        with tempfile.TemporaryDirectory() as tmp:
+            pipe = _corpus_pipeline(ROOT / manifest, base, settings, Path(tmp))
+            rows = [r for s in sets for r in load_set(ROOT / s)]
+            answer("warm up", pipeline=pipe)
+            stats: dict[str, dict[str, list[float]]] = {"ar": {}, "en": {}}
+            for row in rows:
+                res = answer(row.question, pipeline=pipe)
+                for k, v in res.timings_ms.items():
+                    stats[row.language].setdefault(k, []).append(v)
+            for lang, st in stats.items():
+                tot = st["total_ms"]
+                med = {k: statistics.median(v) for k, v in st.items()}
+                print(
+                    f"| {name} | {lang} | {len(tot)} | {med['total_ms']:.1f} | {_pct(tot, 0.95):.1f} | "
+                    f"{med['dense_ms']:.1f} | {med['second_ms']:.1f} | {med['bm25_ms']:.1f} | {med['fusion_ms']:.2f} | "
+                    f"{med.get('rerank_ms', 0):.1f} | {med['answering_ms']:.1f} |"
+                )
 
 
 _PEAK = (
@@ -233,13 +242,13 @@ def bench_scale(settings, n: int, kind: str) -> None:
     from rag.evaluate import run
     from rag.pipeline import Pipeline, answer
 
-    sets = [ROOT / "eval/dev.jsonl", ROOT / "eval/heldout.jsonl"]
+    sets = [ROOT / "eval/article/dev.jsonl", ROOT / "eval/article/heldout.jsonl"]
     keys = ("retrieval_recall_at_k", "citation_recall", "abstain_recall", "latency_p50_ms", "latency_p95_ms")
     with tempfile.TemporaryDirectory() as d:
         s = settings.model_copy(update={"store_dir": Path(d)})
         pipe = Pipeline(s)
         pipe.ensure_corpus()
-        small = run(sets, pipeline=pipe).summary
+        small = run(sets, pipeline=pipe, manifests=False).summary
         t = time.perf_counter()
         per_doc = 1000
         for doc, chunks, e5, use in tqdm(_synthetic_docs(pipe, n, per_doc, kind), total=n // per_doc, desc="synthetic"):
@@ -269,7 +278,7 @@ def bench_scale(settings, n: int, kind: str) -> None:
             pipe.store.search(qv, 30)
             vec_lat.append((time.perf_counter() - t) * 1e3)
         answer("warm up", pipeline=pipe)
-        big = run(sets, pipeline=pipe).summary
+        big = run(sets, pipeline=pipe, manifests=False).summary
     print(f"## scale: the article among {total:,} chunks ({n:,} synthetic {kind} distractors)")
     print(f"insert {n / load:.0f} chunks/s (e5 + USE vectors, 3 collections)")
     print(

@@ -218,6 +218,7 @@ def run(
     progress: bool = False,
     compare: bool = False,
     corpus: Path | None = None,
+    manifests: bool = True,
 ) -> EvalReport:
     """Run `answer()` on every question of the given sets and compute the metrics.
 
@@ -233,6 +234,7 @@ def run(
         progress: show a progress bar on stderr.
         compare: also measure retrieval with dense-only, BM25-only and hybrid ranking.
         corpus: a manifest to run every set against, instead of the one beside each set.
+        manifests: False runs every set against the configured (or given) store, manifests or not.
 
     Raises:
         EvalSetError: a malformed set or manifest, a document that fails to ingest, or evidence missing from
@@ -243,7 +245,7 @@ def run(
     settings = settings or Settings()
     groups: dict[Path | None, list[EvalRow]] = {}
     for p in sets:
-        where = Path(corpus) if corpus else manifest_of(Path(p))
+        where = Path(corpus) if corpus else manifest_of(Path(p)) if manifests else None
         if where is not None:
             corpus_paths(where)  # validate every manifest before any model loads
         groups.setdefault(where, []).extend(load_set(Path(p)))

@@ -140,3 +140,44 @@ def test_gates():
     assert check_gates(s, ["ar.answer_correct=0.9"])
     with pytest.raises(Exception, match="unknown metric"):
         check_gates(s, ["nope=1"])
+
+
+def test_a_set_runs_against_its_manifests_documents_and_reports_per_pair(fake_pipeline, tmp_path):
+    # The configured store holds only the article; the corpus adds an English note, ingested into a temporary store.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "note.md").write_text(
+        "# Harbour note\n\n## Opening\nThe harbour opened in 1911. It was rebuilt in 1998.\n", encoding="utf-8"
+    )
+    (corpus / "manifest.json").write_text('{"documents": ["default", "note.md"]}', encoding="utf-8")
+    rows = [
+        {"id": "n1", "question": "When was the harbour rebuilt?", "language": "en", "answerable": True,
+         "source": "note.md", "evidence": ["It was rebuilt in 1998."], "expected": [["1998"]]},
+        {"id": "n2", "question": "متى أعيد بناء الميناء؟", "language": "ar", "answerable": True,
+         "source": "note.md", "evidence": ["It was rebuilt in 1998."]},
+        {"id": "n3", "question": "Who designed the harbour?", "language": "en", "answerable": False,
+         "source": "note.md"},
+    ]  # fmt: skip
+    (corpus / "q.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    report = run([corpus / "q.jsonl"], fake_pipeline.settings, pipeline=fake_pipeline)
+    s = report.summary
+    assert set(s["by_pair"]) == {"en-en", "ar-en"} and set(s["by_document"]) == {"note.md"}
+    assert s["citation_verbatim"] == 1.0
+    assert {d.id for d in fake_pipeline.store.documents()} == {"000_c19c94f8a9a8e670.txt"}  # configured store untouched
+    write_outputs(report, tmp_path / "out")
+    md = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    assert "Per question language - source language" in md and "| ar-en |" in md
+
+
+def test_a_manifest_naming_a_missing_document_stops_before_anything_runs(fake_pipeline, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "manifest.json").write_text('{"documents": ["default", "gone.md"]}', encoding="utf-8")
+    (corpus / "q.jsonl").write_text(
+        '{"id": "a", "question": "q?", "language": "en", "answerable": false}', encoding="utf-8"
+    )
+    with pytest.raises(EvalSetError, match=r"manifest.json: lists 'gone.md', but .* does not exist"):
+        run([corpus / "q.jsonl"], fake_pipeline.settings, pipeline=fake_pipeline)
+    (corpus / "manifest.json").write_text('{"docs": []}', encoding="utf-8")
+    with pytest.raises(EvalSetError, match='needs "documents"'):
+        run([corpus / "q.jsonl"], fake_pipeline.settings, pipeline=fake_pipeline)

@@ -15,7 +15,8 @@ from rag.schema import Chunk, Document
 
 # A sentence ends at . ! ? ؟ ؛ (or … ) followed by whitespace or the end of the paragraph;
 # a dot between digits (2.5, 2025.27) is never an end because a digit, not a space, follows it.
-SENTENCE_END = re.compile(r"[.!?؟؛…]+(?=\s|$)")
+# An initial ("James E. Webb", "U. S.") is no end: a single capital letter before the dot.
+SENTENCE_END = re.compile(r"(?<!\b[A-Z])[.!?؟؛…]+(?=\s|$)")
 _PARAGRAPH = re.compile(r"[^\n]+")
 MAX_SENTENCE_CHARS = 1200  # longer runs without punctuation are cut at a space
 HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")

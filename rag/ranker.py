@@ -34,6 +34,7 @@ FEATURES = (
     "use_gap",
     "bm25",
     "fused",
+    "rerank",
     "clause",
     "align",
     "same_script",
@@ -149,6 +150,7 @@ def features(
     asked_kind: str | None,
     has_kind: Any,
     doc_scores: dict[str, float],
+    reranked: Sequence[float] | None = None,
 ) -> np.ndarray:
     """The feature matrix (len(head) x len(FEATURES)) of the candidates for one question.
 
@@ -163,6 +165,7 @@ def features(
         asked_kind: the kind of value the question asks for ("date", "quantity", ...) or None.
         has_kind: `has_kind(kind, text) -> bool`.
         doc_scores: each stored document's cosine to the question (e5, the document's mean sentence vector).
+        reranked: the hand-weighted re-ranking score of rag.rerank (z-score sums over its ten best), if computed.
     """
     scripts = [is_arabic_script(r.chunk.text) for r in head]
     own = is_arabic_script(question)
@@ -191,6 +194,7 @@ def features(
                 0.0,
                 lexical[i] / lexical.max() if lexical.max() > 0 else 0.0,
                 fused[i] / fused.max() if fused.max() > 0 else 0.0,
+                reranked[i] if reranked is not None else 0.0,
                 clause[i],
                 align[i],
                 float(scripts[i] == own),

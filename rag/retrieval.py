@@ -232,8 +232,8 @@ class HybridRetriever(BaseRetriever):
             rankings = [([i for i, _ in lexical], 1.0)]
         fused = reciprocal_rank_fusion(rankings)
         model = shipped_model() if self.mode == "hybrid" and quse is not None else None
-        if capture is not None:
-            model = model or UNFIT
+        if capture is not None:  # collecting features to fit a model: the fused order, scored by none
+            model = UNFIT if quse is not None else None
         top = sorted(fused, key=lambda c: -fused[c])[: max(self.k, POOL if model else DEPTH)]
         dense_score = {c.id: s for c, s in dense}
         lex_score = dict(lexical)
@@ -281,6 +281,13 @@ class HybridRetriever(BaseRetriever):
         rarity = index.idf(sorted({f for forms in terms.values() for f in forms}))
         weights = {t: max(rarity.get(f, 0.0) for f in forms) for t, forms in terms.items()}
         kind = expected_type(question)
+        # the hand-weighted re-ranking (rag.rerank) as one feature among the others: its ten best get its score,
+        # the rest one below its lowest
+        copies = [r.model_copy() for r in head]
+        by_id = {r.chunk.id: r.rank_score for r in rerank(question, copies, reranker, index.idf)}
+        known = [v for v in by_id.values() if v is not None]
+        floor = min(known) - 1.0 if known else 0.0
+        reranked = [v if (v := by_id.get(r.chunk.id)) is not None else floor for r in head]
         x = features(
             question,
             head,
@@ -293,6 +300,7 @@ class HybridRetriever(BaseRetriever):
             asked_kind=kind,
             has_kind=lambda k, t: bool(find_values(k, t)),
             doc_scores={d: float(v @ qv) for d, v in self.store.centroids().items()},
+            reranked=reranked,
         )
         if model is None:
             return head, x

@@ -419,7 +419,6 @@ class Store:
             query_embeddings=[[float(x) for x in vector]],
             n_results=min(k, n),
             include=["documents", "metadatas", "distances"],
-            where={"source": {"$in": list(sources)}} if sources is not None else None,
         )
         return [
             (_chunk(i, t or "", m or {}), 1.0 - float(d))
@@ -454,16 +453,6 @@ class Store:
         if not ids:
             return {}
         res = self.chunks.get(ids=list(ids), include=["embeddings"])
-        embs = res["embeddings"] if res["embeddings"] is not None else []
-        return {i: np.asarray(e, dtype=np.float32) for i, e in zip(res["ids"], embs, strict=False)}
-
-    def second_vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
-        """Stored second-encoder vectors of the given chunks."""
-        import numpy as np
-
-        if not ids:
-            return {}
-        res = self.second.get(ids=list(ids), include=["embeddings"])
         embs = res["embeddings"] if res["embeddings"] is not None else []
         return {i: np.asarray(e, dtype=np.float32) for i, e in zip(res["ids"], embs, strict=False)}
 

@@ -175,13 +175,18 @@ class HybridRetriever(BaseRetriever):
         vectors = self.embeddings.encode([query, bare[0]] if bare else [query], query=True)
         qv = vectors[0]
         dense = self.store.search(qv, self.candidates)
-        # the other script's best sentences, ranked on their own: cross-language cosines sit lower than
-        # same-language ones, so in one ranking an English document's answer drowns under Arabic sentences
+        # the learned ranker scores the pool (needs the second encoder); collecting features to fit one, the
+        # fused order stands, scored by none
+        model = shipped_model() if self.mode == "hybrid" and self.second is not None else None
+        if capture is not None:
+            model = UNFIT if self.second is not None else None
+        # the other script's best sentences, ranked on their own (only for the learned ranker, which weighs them):
+        # cross-language cosines sit lower than same-language ones, so an English document's answer drowns
         own_docs, other = (
             self.store.sources_in("ar" if arabic else "en"),
             self.store.sources_in("en" if arabic else "ar"),
         )
-        if self.mode != "hybrid" or not own_docs:  # one language stored: the rankings above are the other's already
+        if model is None or not own_docs:  # one language stored: the rankings above are the other's already
             other = []
         dense_other = _within(self.store, qv, other, CROSS_CANDIDATES) if other else []
         topicless = []
@@ -231,9 +236,6 @@ class HybridRetriever(BaseRetriever):
             lexical = index.search(query, self.candidates)
             rankings = [([i for i, _ in lexical], 1.0)]
         fused = reciprocal_rank_fusion(rankings)
-        model = shipped_model() if self.mode == "hybrid" and quse is not None else None
-        if capture is not None:  # collecting features to fit a model: the fused order, scored by none
-            model = UNFIT if quse is not None else None
         top = sorted(fused, key=lambda c: -fused[c])[: max(self.k, POOL if model else DEPTH)]
         dense_score = {c.id: s for c, s in dense}
         lex_score = dict(lexical)

@@ -182,7 +182,6 @@ def corpus_paths(manifest: Path) -> list[Path]:
 def _corpus_pipeline(manifest: Path, base, settings: Settings, tmp: Path):
     """A pipeline over a temporary store holding exactly the manifest's documents (models shared with `base`)."""
     from rag.ingest import ingest
-    from rag.loaders import default_document
     from rag.pipeline import Pipeline
 
     paths = corpus_paths(manifest)
@@ -190,8 +189,8 @@ def _corpus_pipeline(manifest: Path, base, settings: Settings, tmp: Path):
     pipe = Pipeline(local, embeddings=base.embeddings, second=base.second, chat_model=base._chat_model)
     files = [p for p in paths if str(p) != DEFAULT_ARTICLE]
     if len(files) < len(paths):
+        # a damaged bundled article raises DocumentError here, naming itself
         ingest(None, local, store=pipe.store, embeddings=pipe.embeddings, second=pipe.second)
-        default_document()  # a damaged bundled article raises here, naming itself
     if files:
         report = ingest(files, local, store=pipe.store, embeddings=pipe.embeddings, second=pipe.second)
         if report.skipped:

@@ -23,7 +23,6 @@ from typing import Any
 
 import numpy as np
 
-from rag.chunking import context_text
 from rag.schema import Retrieved
 from rag.text import is_arabic_script, tokens
 
@@ -228,8 +227,3 @@ def question_terms(question: str, translations: list[list[str]]) -> dict[str, se
         if forms:
             terms[f"\x00{i}"] = forms
     return terms
-
-
-def embed_text(r: Retrieved) -> str:
-    """What the encoders saw of a candidate (its section heading, then the sentence)."""
-    return context_text(r.chunk)

@@ -203,7 +203,8 @@ class HybridRetriever(BaseRetriever):
         t2 = time.perf_counter()
         # BM25 uses the question's own words where sources in its language exist, plus source words that
         # translate them (rag.bridge); against Arabic sources only, an English question keeps its numbers.
-        groups = translate_grouped(asked, self.store, self.second)  # the words as asked: expansions are generic
+        translated = translate_grouped(asked, self.store, self.second)  # the words as asked: expansions are generic
+        groups = translated
         if arabic:  # and the source words of its words' near-synonyms ("ينقص" -> "الافتقار")
             groups = [*groups, *synonym_groups(asked, self.store)]
         bridged = [w for ws in groups for w in ws]
@@ -246,7 +247,7 @@ class HybridRetriever(BaseRetriever):
         ]
         t4 = time.perf_counter()
         if model is not None and len(out) > 1:
-            out, x = self.score(asked, out, qv, quse, index, model)
+            out, x = self.score(asked, out, qv, quse, index, model, translated)
             if capture is not None:
                 capture.append((list(out), x))
         elif self.mode == "hybrid":
@@ -263,9 +264,17 @@ class HybridRetriever(BaseRetriever):
         return out, timings
 
     def score(
-        self, question: str, head: list[Retrieved], qv: Any, quse: Any, index: BM25Index, model: Model | None
+        self,
+        question: str,
+        head: list[Retrieved],
+        qv: Any,
+        quse: Any,
+        index: BM25Index,
+        model: Model,
+        translated: list[list[str]],
     ) -> tuple[list[Retrieved], np.ndarray]:
-        """The candidates ordered by the ranker's probability (each gets `confidence`), and their features."""
+        """The candidates ordered by the ranker's probability (each gets `confidence`), and their features;
+        `translated` holds the source words that translate each question word (rag.bridge.translate_grouped)."""
         from rag.answering.extractive import expected_type, find_values
 
         reranker = self.reranker()
@@ -278,8 +287,7 @@ class HybridRetriever(BaseRetriever):
             mine = [i for i, t in enumerate(texts) if is_arabic_script(t)]
             for i, a in zip(mine, reranker.word_scores(question, [texts[i] for i in mine], index.idf), strict=True):
                 align[i] = a
-        groups = translate_grouped(question, self.store, self.second)
-        terms = question_terms(question, groups)
+        terms = question_terms(question, translated)
         rarity = index.idf(sorted({f for forms in terms.values() for f in forms}))
         weights = {t: max(rarity.get(f, 0.0) for f in forms) for t, forms in terms.items()}
         kind = expected_type(question)
@@ -304,8 +312,6 @@ class HybridRetriever(BaseRetriever):
             doc_scores={d: float(v @ qv) for d, v in self.store.centroids().items()},
             reranked=reranked,
         )
-        if model is None:
-            return head, x
         p = model.probability(x)
         for r, conf in zip(head, p, strict=True):
             r.confidence = float(conf)

@@ -1,5 +1,8 @@
 """The BM25 index is persistent and incremental: it re-reads only documents that changed."""
 
+import os
+from pathlib import Path
+
 from rag.ingest import ingest
 from rag.lexical import BM25Index, index_path
 from rag.store import Store
@@ -94,8 +97,9 @@ def test_index_built_with_another_tokenizer_is_rebuilt(isolated, monkeypatch):
     _ingest(isolated)
     _index(isolated).sync(Store(isolated))
     monkeypatch.setattr(rag.lexical, "TOKENIZER_VERSION", "next")
-    index = _index(isolated)
-    assert len(index) == 0 and index.sync(Store(isolated)) == 1 and len(index) == Store(isolated).count()
+    index = _index(isolated)  # re-read document by document (readers meanwhile see the old entries, never none)
+    assert len(index) == Store(isolated).count() and index.sync(Store(isolated)) == 1
+    assert len(index) == Store(isolated).count() and index.sync(Store(isolated)) == 0
 
 
 def test_very_common_terms_are_skipped_in_a_large_index(monkeypatch):
@@ -106,3 +110,29 @@ def test_very_common_terms_are_skipped_in_a_large_index(monkeypatch):
     monkeypatch.setattr(rag.lexical, "MAX_POSTINGS", 10)
     assert [c for c, _ in index.search("common unusual", 5)] == ["rare"]  # "common" (101 chunks) is skipped
     assert len(index.search("common", 500)) == 101  # ...unless it is the only term: the rarest is kept
+
+
+def test_readers_in_other_processes_never_fail_nor_see_half_a_document_while_a_writer_rebuilds(tmp_path):
+    """Real processes on one index file, started together on no file at all (they race to create it): a writer
+    re-indexes every document each round (some rounds under a new tokenizer, some from a newly opened index)
+    while three readers search it; no exception anywhere, and every search sees each document whole."""
+    import json
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    path, stop = tmp_path / "bm25.sqlite3", tmp_path / "stop"
+    worker = [sys.executable, str(root / "tests" / "lexical_worker.py")]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+
+    def start(*args):
+        return subprocess.Popen([*worker, *map(str, args)], stdout=subprocess.PIPE, text=True, env=env)
+
+    readers = [start("reader", path, stop) for _ in range(3)]
+    writer = start("writer", path, 40)
+    wrote = json.loads(writer.communicate(timeout=120)[0])
+    stop.touch()
+    read = [json.loads(r.communicate(timeout=60)[0]) for r in readers]
+    assert wrote["errors"] == [] and not wrote["in_memory"], wrote
+    assert all(r["n_errors"] == 0 for r in read), read
+    assert all(r["full"] >= 5 for r in read), read  # they did read while the writer wrote

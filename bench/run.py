@@ -1,12 +1,14 @@
 """Benchmarks: prints tables of numbers (never asserted in tests).
 
     .venv/bin/python -m bench.run            # everything below
-    .venv/bin/python -m bench.run --only ingest,answer,cold,chat,scale
+    .venv/bin/python -m bench.run --only ingest,answer,cold,chat,extract,scale
 
 - ingest: pipeline ingestion throughput vs raw SentenceTransformer.encode on the same sentences
 - answer: warm answer() latency p50/p95 by language over the eval sets, split into stages
 - cold:   `rag ask` wall time vs a process that only loads the model and embeds one query; peak RSS
 - chat:   `rag chat` start-up, /ask latency, 40 simultaneous /chat requests, resident and peak memory
+- extract: pages/s reading a 50-page PDF printed by headless Chromium (Arabic and English pages), per page
+          and the whole load_file (text layer, line order, paragraphs)
 - scale:  the article among N synthetic chunks (default 100,000): vector search, BM25 sync, and the
           eval sets' retrieval recall, citation recall and latency against the 49-chunk store
 """
@@ -296,11 +298,40 @@ def bench_scale(settings, n: int, kind: str) -> None:
             print(f"| {key} | {lang} | {a} | {b} |")
 
 
+def bench_extract(pages: int = 50, runs: int = 3) -> None:
+    """Pages per second turning a 50-page PDF into stored text (half Arabic pages, half English)."""
+    import importlib.util
+
+    from rag.loaders import load_file
+
+    spec = importlib.util.spec_from_file_location("formats_make", ROOT / "eval" / "formats" / "make.py")
+    assert spec and spec.loader
+    make = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make)
+    ar = make.AR_PDF.split("<body>")[1].split("<section")[0]  # each document's first page
+    en = make.EN_PDF.split("<body>")[1].split("<section")[0]
+    head = make.AR_PDF.split("<body>")[0]
+    body = "".join(
+        f'<section style="break-before:page" dir="{"rtl" if i % 2 else "ltr"}">{ar if i % 2 else en}</section>'
+        for i in range(pages)
+    )
+    with tempfile.TemporaryDirectory() as d:
+        pdf = make.print_pdf(f"{head}<body>{body}</body></html>", Path(d) / "fifty.pdf")
+        times = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            doc = load_file(pdf, max_bytes=10**9)
+            times.append(time.perf_counter() - t)
+    best, median = min(times), statistics.median(times)
+    print(f"## PDF extraction ({len(doc.pages)} pages, {len(doc.text):,} characters, {pdf.name})")
+    print(f"load_file: {len(doc.pages) / median:.1f} pages/s median of {runs} ({len(doc.pages) / best:.1f} best)")
+
+
 def main() -> None:
     from rag.settings import Settings
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default="ingest,answer,cold,chat,scale", help="comma-separated benchmarks")
+    parser.add_argument("--only", default="ingest,answer,cold,chat,extract,scale", help="comma-separated benchmarks")
     parser.add_argument("--scale-n", type=int, default=100_000, help="synthetic chunks for the scale benchmark")
     parser.add_argument(
         "--distractors", default="random,on-topic", help="scale benchmark distractors: random and/or on-topic"
@@ -319,6 +350,8 @@ def main() -> None:
         bench_cold(settings)
     if "chat" in todo:
         bench_chat(settings)
+    if "extract" in todo:
+        bench_extract()
     if "scale" in todo:
         for kind in args.distractors.split(","):
             bench_scale(settings, args.scale_n, kind)

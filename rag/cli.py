@@ -100,7 +100,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if result.citations:
         print()
         for c in result.citations:
-            print(f"[{c.n}] {c.source} paragraph {c.paragraph}, characters {c.start}–{c.end}")
+            page = f"page {c.page}, " if c.page else ""
+            print(f"[{c.n}] {c.source} {page}paragraph {c.paragraph}, characters {c.start}–{c.end}")
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
     return 0

@@ -29,6 +29,7 @@ METRICS = (
     "answer_correct",
     "abstain_recall",
     "false_abstain_rate",
+    "page_correct",
     "retrieval_recall_at_k",
     "mrr",
     "latency_p50_ms",
@@ -47,6 +48,7 @@ class EvalRow(BaseModel):
     evidence: list[str] = []
     history: list[str] = []
     source: str = ""
+    page: int | None = None
     tags: list[str] = []
     set: str = ""
 
@@ -131,6 +133,7 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
     """Metrics over a list of per-question results."""
     ans = [r for r in results if r["answerable"]]
     una = [r for r in results if not r["answerable"]]
+    paged = [r for r in ans if r.get("page_ok") is not None]
     cites = sum(r["n_citations"] for r in results)
     lat = sorted(r["latency_ms"] for r in results)
     pct = (lambda p: round(lat[min(len(lat) - 1, int(p * len(lat)))], 1)) if lat else (lambda p: None)
@@ -144,6 +147,7 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
         "answer_correct": _rate(sum(r["correct"] for r in ans), len(ans)),
         "abstain_recall": _rate(sum(r["abstained"] for r in una), len(una)),
         "false_abstain_rate": _rate(sum(r["abstained"] for r in ans), len(ans)),
+        "page_correct": _rate(sum(bool(r.get("page_ok")) for r in paged), len(paged)) if paged else None,
         "retrieval_recall_at_k": _rate(sum(r["rank"] is not None for r in ans), len(ans)),
         "mrr": _rate(sum(1 / r["rank"] for r in ans if r["rank"]), len(ans)),
         "latency_p50_ms": round(statistics.median(lat), 1) if lat else None,
@@ -332,6 +336,7 @@ def _run_rows(rows: list[EvalRow], pipe, k: int, progress: bool) -> tuple[list[d
                 "n_citations": len(res.citations),
                 "n_verbatim": sum(is_verbatim(c, sources.get(c.source)) for c in res.citations),
                 "n_on_evidence": len(on_ev),
+                "page_ok": None if row.page is None else any(c.page == row.page for c in res.citations if c.n in on_ev),
                 "correct": row.answerable and not res.abstained and _matches(row.expected, res),
                 "rank": rank,
                 "retrieved": [c.id for c in retrieved],

@@ -60,7 +60,7 @@ def load_documents(paths: list[Path] | None, settings: Settings) -> tuple[list[D
             continue
         files = expand_paths([Path(p)])
         if Path(p).is_dir() and not files:
-            skipped.append(f"{p}: the folder holds no .txt or .md files")
+            skipped.append(f"{p}: the folder holds no .txt, .md, .pdf, .docx or .html files")
         for f in files:
             try:
                 docs.append(load_file(f, max_bytes=settings.max_document_bytes))

@@ -1,4 +1,4 @@
-"""Load documents from files and folders (.txt, .md), and the bundled default article."""
+"""Load documents from files and folders (.txt, .md, .pdf, .docx, .html), and the bundled default article."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from importlib import resources
 from pathlib import Path
 
 from rag.errors import DocumentError
+from rag.formats import EXTRACTED, extract
 from rag.schema import Document
 from rag.text import detect_language
 
-SUPPORTED = (".txt", ".md")
+SUPPORTED = (".txt", ".md", *EXTRACTED)
 DEFAULT_DOCUMENT = "000_c19c94f8a9a8e670.txt"
 
 
@@ -36,12 +37,16 @@ def default_document() -> Document:
 
 
 def load_file(path: Path, *, max_bytes: int, doc_id: str | None = None) -> Document:
-    """Load one UTF-8 text or Markdown file; raise DocumentError saying what is wrong and what to do."""
+    """Load one text, Markdown, PDF, Word or HTML file; raise DocumentError saying what is wrong and what to do.
+
+    A PDF, .docx or web page is stored as its extracted text (a PDF with its page starts); the content hash
+    stays that of the file's bytes.
+    """
     path = Path(path)
     if not path.exists():
         raise DocumentError(f"{path}: no such file or folder; check the path")
     if path.suffix.lower() not in SUPPORTED:
-        raise DocumentError(f"{path}: unsupported type {path.suffix or '(none)'}; convert it to .txt or .md")
+        raise DocumentError(f"{path}: unsupported type {path.suffix or '(none)'}; add .txt, .md, .pdf, .docx or .html")
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -52,6 +57,10 @@ def load_file(path: Path, *, max_bytes: int, doc_id: str | None = None) -> Docum
         raw = path.read_bytes()
     except PermissionError as exc:
         raise DocumentError(f"{path}: cannot read it ({exc.strerror}); check its permissions") from exc
+    digest = hashlib.sha256(raw).hexdigest()
+    if path.suffix.lower() in EXTRACTED:
+        got = extract(path, raw)
+        return _document(path, got.text, digest, doc_id, pages=got.pages)
     if b"\x00" in raw[:8192]:
         raise DocumentError(f"{path}: looks like a binary file, not text; save it as UTF-8 .txt or .md")
     try:
@@ -60,6 +69,10 @@ def load_file(path: Path, *, max_bytes: int, doc_id: str | None = None) -> Docum
         raise DocumentError(f"{path}: not valid UTF-8 (byte {exc.start}); re-save it with UTF-8 encoding") from exc
     if not text.strip():
         raise DocumentError(f"{path}: the file is empty; nothing to ingest")
+    return _document(path, text, digest, doc_id)
+
+
+def _document(path: Path, text: str, digest: str, doc_id: str | None, pages: list[int] | None = None) -> Document:
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
     return Document(
         id=doc_id or path.name,
@@ -67,7 +80,8 @@ def load_file(path: Path, *, max_bytes: int, doc_id: str | None = None) -> Docum
         title=first.lstrip("# ")[:120],
         language=detect_language(text[:5000]),
         path=str(path),
-        sha256=hashlib.sha256(raw).hexdigest(),
+        sha256=digest,
+        pages=pages or [],
     )
 
 

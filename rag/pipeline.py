@@ -271,6 +271,7 @@ def cite(retrieved: list[Retrieved], pipe: Pipeline) -> list[Citation]:
                 end=span[1],
                 paragraph=r.chunk.paragraph,
                 title=doc.title,
+                page=doc.page_at(span[0]),
             )
         )
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -18,6 +19,11 @@ class Document(BaseModel):
     language: str = ""
     path: str = ""
     sha256: str = ""
+    pages: list[int] = Field(default=[], description="Offset where each page starts (PDFs); empty without pages.")
+
+    def page_at(self, offset: int) -> int | None:
+        """The 1-based page holding `text[offset]`, or None for a document without pages."""
+        return bisect.bisect_right(self.pages, offset) if self.pages else None
 
 
 class Chunk(BaseModel):
@@ -58,6 +64,7 @@ class Citation(BaseModel):
     end: int
     paragraph: int = 0
     title: str = ""
+    page: int | None = Field(default=None, description="1-based page of the quote's start (PDFs), else None.")
 
 
 class Answer(BaseModel):

@@ -103,6 +103,11 @@ def forget_clients() -> None:
         SharedSystemClient.clear_system_cache()
 
 
+def _pages(meta: dict[str, Any]) -> list[int]:
+    """A document's page starts, stored as "0,1830,3512" (Chroma metadata holds no lists)."""
+    return [int(p) for p in str(meta.get("pages") or "").split(",") if p]
+
+
 def _chunk_meta(c: Chunk) -> dict[str, Any]:
     return {
         "source": c.source,
@@ -191,7 +196,9 @@ class Store:
         out = []
         for did, text, meta in zip(res["ids"], res["documents"] or [], res["metadatas"] or [], strict=False):
             meta = meta or {}
-            out.append(Document(id=did, text=text or "", **{k: str(meta.get(k, "")) for k in _DOC_META}))
+            out.append(
+                Document(id=did, text=text or "", pages=_pages(meta), **{k: str(meta.get(k, "")) for k in _DOC_META})
+            )
         return sorted(out, key=lambda d: d.id)
 
     def document(self, doc_id: str) -> Document | None:
@@ -205,7 +212,10 @@ class Store:
             return None
         meta = (res["metadatas"] or [{}])[0] or {}
         doc = Document(
-            id=doc_id, text=(res["documents"] or [""])[0] or "", **{k: str(meta.get(k, "")) for k in _DOC_META}
+            id=doc_id,
+            text=(res["documents"] or [""])[0] or "",
+            pages=_pages(meta),
+            **{k: str(meta.get(k, "")) for k in _DOC_META},
         )
         while len(self._doc_cache) >= _DOC_CACHE_LIMIT:
             with contextlib.suppress(StopIteration, RuntimeError, KeyError):  # another thread got there first
@@ -222,6 +232,8 @@ class Store:
         """Insert or replace a document record; `complete=False` marks an ingestion in progress."""
         meta: dict[str, Any] = {k: getattr(doc, k) or "" for k in _DOC_META}
         meta.update(chunks=n_chunks, complete=complete)
+        if doc.pages:
+            meta["pages"] = ",".join(map(str, doc.pages))
         self.docs.upsert(ids=[doc.id], documents=[doc.text], metadatas=[meta], embeddings=[[1.0]])
         self._doc_cache.pop(doc.id, None)
         self._bump()

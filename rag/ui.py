@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from rag.errors import RagError
+from rag.loaders import SUPPORTED
 from rag.pipeline import content_text
 from rag.schema import Answer, Citation
 from rag.settings import Settings
@@ -38,7 +39,7 @@ EXAMPLES = [
     "Who is the SCO national coordinator in Kazakhstan?",
     "What is the population of Kazakhstan?",
 ]
-UPLOAD_TYPES = [".txt", ".md"]
+UPLOAD_TYPES = list(SUPPORTED)
 # A ranker probability below even odds: the sentence more likely does not answer (rag.ranker, when present).
 WEAK_CONFIDENCE = 0.5
 SESSION_IDLE_S = 6 * 3600  # a tab that sent nothing for this long (and never said it closed) is forgotten
@@ -56,8 +57,9 @@ TEXT: dict[str, dict[str, str]] = {
         "copy": "Copy",
         "question": "Your question",
         "answer": "Answer",
-        "choose": "Choose a .txt or .md file.",
-        "type": "{name}: only .txt and .md files can be added.",
+        "choose": "Choose a .txt, .md, .pdf, .docx or .html file.",
+        "type": "{name}: only .txt, .md, .pdf, .docx and .html files can be added.",
+        "page": "p.",
         "added": "Added «{title}» ({n} sentences). You can ask about it now.",
         "updated": "Updated «{title}»: {n} new sentences. You can ask about it now.",
         "same": "«{title}» is already in the sources, unchanged.",
@@ -81,8 +83,9 @@ TEXT: dict[str, dict[str, str]] = {
         "copy": "نسخ",
         "question": "سؤالك",
         "answer": "الجواب",
-        "choose": "اختر ملف ‎.txt أو ‎.md.",
-        "type": "{name}: لا تُضاف إلا ملفات ‎.txt و‎.md.",
+        "choose": "اختر ملف ‎.txt أو ‎.md أو ‎.pdf أو ‎.docx أو ‎.html.",
+        "type": "{name}: لا تُضاف إلا ملفات ‎.txt و‎.md و‎.pdf و‎.docx و‎.html.",
+        "page": "ص",
         "added": "أُضيفت «{title}» ({n} جملة). يمكنك السؤال عنها الآن.",
         "updated": "حُدّثت «{title}»: {n} جملة جديدة. يمكنك السؤال عنها الآن.",
         "same": "«{title}» موجودة في المصادر من قبل، دون تغيير.",
@@ -246,7 +249,7 @@ def render_answer(ans: Answer, sources: Callable[[str], Any], *, weak: bool = Fa
         q_lang = detect_language(c.quote)
         body.append(
             f'<p class="quote" dir="{_dir(q_lang)}" lang="{q_lang}"><span class="cite">[{c.n}]</span> '
-            f'«{_e(c.quote)}» <span class="src">— <bdi>{_e(titles[c.n])}</bdi></span></p>'
+            f'«{_e(c.quote)}» <span class="src">— <bdi>{_e(titles[c.n])}</bdi>{_page(c, t)}</span></p>'
         )
     cls = "answer abstained" if ans.abstained else "answer weak" if weak else "answer"
     parts = [f'<div class="{cls}" dir="{direction}" lang="{ans.language}"><span class="sr-only">{t["answer"]}:</span>']
@@ -258,6 +261,11 @@ def render_answer(ans: Answer, sources: Callable[[str], Any], *, weak: bool = Fa
     parts.append(f'<button type="button" class="copy-answer">{t["copy"]}</button>')
     parts.append("</div>")
     return "\n".join(parts)
+
+
+def _page(c: Citation, t: dict[str, str]) -> str:
+    """The page beside a quote from a paged document (" · p. 2" for a PDF), nothing otherwise."""
+    return f" · {t['page']}\u00a0<bdi>{c.page}</bdi>" if c.page else ""
 
 
 def _citation(c: Citation, title: str, doc: Any, t: dict[str, str], direction: str) -> str:
@@ -272,7 +280,8 @@ def _citation(c: Citation, title: str, doc: Any, t: dict[str, str], direction: s
     return (
         f'<details class="citation" data-n="{c.n}" dir="{direction}"><summary><span class="cite">[{c.n}]</span> '
         f'<bdi dir="{_dir(detect_language(c.quote))}">{short}</bdi></summary>'
-        f'<div class="meta" dir="{direction}"><bdi>{_e(title)}</bdi> · {t["paragraph"]} <bdi>{c.paragraph}</bdi> · '
+        f'<div class="meta" dir="{direction}"><bdi>{_e(title)}</bdi>{_page(c, t)} · '
+        f"{t['paragraph']} <bdi>{c.paragraph}</bdi> · "
         f'{t["characters"]} <bdi dir="ltr">{c.start}–{c.end}</bdi></div>'
         f'<p class="para" dir="{_dir(p_lang)}" lang="{_e(p_lang)}">{para}</p></details>'
     )
@@ -609,7 +618,7 @@ def build_app(ui: ChatUI) -> Any:
             with gr.Column(scale=2):
                 docs = gr.Markdown(ui.documents_markdown(), elem_id="documents")
                 files = gr.File(
-                    label="Add a .txt / .md document (added when chosen) · أضف وثيقة ‎.txt أو ‎.md (تُضاف فور اختيارها)",
+                    label="Add .txt .md .pdf .docx .html (added when chosen) · أضف وثيقة (تُضاف فور اختيارها)",
                     file_types=UPLOAD_TYPES,
                     file_count="multiple",
                     elem_id="upload",

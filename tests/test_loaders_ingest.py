@@ -48,7 +48,8 @@ def test_changed_document_replaces_its_chunks_and_prune_removes(isolated, tmp_pa
         ("blank.md", b"  \n\n ", "empty"),
         ("bin.txt", b"\x00\x01\x02binary", "binary"),
         ("latin1.txt", "caf\u00e9".encode("latin-1"), "UTF-8"),
-        ("doc.pdf", b"%PDF-1.4", "unsupported"),
+        ("doc.pdf", b"%PDF-1.4", "damaged or truncated"),
+        ("doc.rtf", b"{\\rtf1 text}", "unsupported"),
     ],
 )
 def test_bad_files_get_one_line_reasons(tmp_path, name, content, message):

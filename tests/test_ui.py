@@ -249,10 +249,13 @@ def test_upload_names_cannot_escape(tmp_path, isolated):
     ui, ingested, _ = make(tmp_path, isolated)
     evil = tmp_path / "evil name;rm -rf.txt"
     evil.write_text("نص", encoding="utf-8")
-    pdf = tmp_path / "x.pdf"
-    pdf.write_bytes(b"%PDF")
-    msg, files = ui.upload([str(evil), str(pdf)], ChatSession())
-    assert "only .txt and .md files can be added" in msg and "Added «evil_name_rm_-rf.txt» (2 sentences)" in msg
+    exe = tmp_path / "x.exe"
+    exe.write_bytes(b"MZ")
+    msg, files = ui.upload([str(evil), str(exe)], ChatSession())
+    assert (
+        "only .txt, .md, .pdf, .docx and .html files can be added" in msg
+        and "Added «evil_name_rm_-rf.txt» (2 sentences)" in msg
+    )
     assert "chunk" not in msg and files["value"] is None  # the file box empties for the next file
     assert [p.parent for p in ingested] == [tmp_path / "store" / "uploads"]
     assert "&lt;i&gt;" in ui.documents_markdown() and "chunks" not in ui.documents_markdown()
@@ -287,7 +290,7 @@ def test_upload_says_when_a_file_is_already_there_in_the_users_language(tmp_path
     session.language = "ar"
     assert ui.upload([str(copy)], session)[0] == "نص copy.txt هو نص «نص» الموجودة في المصادر من قبل."
     assert ingested == []
-    assert ui.upload(None, ChatSession(browser_language="ar"))[0] == "اختر ملف ‎.txt أو ‎.md."
+    assert ui.upload(None, ChatSession(browser_language="ar"))[0] == "اختر ملف ‎.txt أو ‎.md أو ‎.pdf أو ‎.docx أو ‎.html."
 
 
 def test_remove_and_page_state_follow_the_documents(tmp_path, isolated):

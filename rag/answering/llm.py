@@ -147,6 +147,7 @@ class LLMAnswerer:
                     end=span[1],
                     paragraph=chunk.paragraph,
                     title=doc.title,
+                    page=doc.page_at(span[0]),
                 )
             )
             lines.append(f"{claim_text.strip() or quote} [{n}]")

@@ -1,0 +1,256 @@
+"""PDF text layers to logical text, page by page (pdfminer.six reads the glyphs; the layout is ours).
+
+Glyphs are read with their positions and rebuilt into lines by baseline and into reading order by x, whatever
+order the producer wrote them in (Chromium writes an Arabic line's runs in several pieces). Each line is then
+turned from visual into logical order (rag.formats.bidi), Arabic presentation forms are folded to letters
+(NFKC on the presentation-form blocks only), lines join into paragraphs by spacing and font size, a paragraph
+set clearly larger than the body text becomes a Markdown heading, an English word hyphenated across a line
+break is rejoined, and a line repeated at the top or bottom of most pages (running header, page number) is
+dropped. Paragraphs are separated by a blank line, and so are pages: no sentence spans two pages.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import statistics
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rag.errors import DocumentError
+from rag.formats.bidi import to_logical
+
+_PRESENTATION = re.compile(r"[\uFB00-\uFDFF\uFE70-\uFEFF]")  # Latin ligatures, Arabic presentation forms A/B
+_CID = re.compile(r"^\(cid:\d+\)$")  # pdfminer's text for a glyph with no Unicode mapping
+_HYPHEN_END = re.compile(r"[^\W\d_][-\u00AD\u2010]$")
+_PAGE_NUMBER = re.compile(r"^[\W_]*(?:page|صفحة|ص)?\s*[\d٠-٩]+(?:\s*(?:/|of|من)\s*[\d٠-٩]+)?[\W_]*$", re.IGNORECASE)
+
+
+@dataclass
+class _Glyph:
+    text: str
+    x0: float
+    x1: float
+    base: float
+    size: float
+    mark: bool
+
+
+@dataclass
+class _Line:
+    text: str
+    base: float
+    size: float
+    x0: float
+    x1: float
+    rtl: bool
+
+
+@dataclass
+class _Para:
+    lines: list[_Line] = field(default_factory=list)
+
+    @property
+    def size(self) -> float:
+        return statistics.median(ln.size for ln in self.lines)
+
+
+def _glyphs(layout: Any) -> list[_Glyph]:
+    """Every character drawn on a page (inside form XObjects too), upright text only."""
+    from pdfminer.layout import LTChar, LTContainer
+
+    out: list[_Glyph] = []
+    stack = [layout]
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, LTChar):
+            a, b, c, d, _, f = obj.matrix
+            if abs(b) > 1e-3 or abs(c) > 1e-3 or a <= 0:  # rotated or mirrored text: not a reading line
+                continue
+            text = obj.get_text()
+            text = "\ufffd" if _CID.match(text) else text
+            mark = bool(text) and all(unicodedata.combining(ch) or unicodedata.category(ch) == "Mn" for ch in text)
+            out.append(_Glyph(text, obj.x0, obj.x1, f, obj.size or d, mark))
+        elif isinstance(obj, LTContainer):
+            stack.extend(reversed(list(obj)))
+    return out
+
+
+def _line_units(glyphs: list[_Glyph]) -> list[str]:
+    """Glyph texts left to right: marks joined to the letter under them, spaces where the gap is a space,
+    zero-advance spaces (a soft hyphen not used) and glyphs drawn twice (fake bold) dropped."""
+    bases = sorted((g for g in glyphs if not g.mark), key=lambda g: (g.x0, g.x1))
+    marks = [g for g in glyphs if g.mark]
+    units: list[list[str]] = []
+    kept: list[_Glyph] = []
+    for i, g in enumerate(bases):
+        nxt = bases[i + 1] if i + 1 < len(bases) else None
+        if g.text.isspace() and (nxt is None or nxt.x0 < g.x0 + 0.5 * (g.x1 - g.x0)):
+            continue
+        if kept and kept[-1].text == g.text and abs(kept[-1].x0 - g.x0) < 0.1 * g.size:
+            continue
+        if kept and not g.text.isspace() and not kept[-1].text.isspace() and g.x0 - kept[-1].x1 > 0.2 * g.size:
+            units.append([" "])
+            kept.append(_Glyph(" ", kept[-1].x1, g.x0, g.base, g.size, False))
+        units.append([g.text])
+        kept.append(g)
+    for m in marks:
+        x = (m.x0 + m.x1) / 2
+        inside = [i for i, g in enumerate(kept) if g.x0 <= x <= g.x1 and not g.text.isspace()]
+        if inside:
+            units[inside[-1]].append(m.text)
+        elif kept:
+            units[min(range(len(kept)), key=lambda i: abs((kept[i].x0 + kept[i].x1) / 2 - x))].append(m.text)
+    return ["".join(u) for u in units]
+
+
+def _fold(unit: str) -> str:
+    return _PRESENTATION.sub(lambda m: unicodedata.normalize("NFKC", m.group()), unit)
+
+
+def _lines(glyphs: list[_Glyph], rtl_document: bool) -> list[_Line]:
+    """Glyphs grouped by baseline (top to bottom) into lines in logical order."""
+    rows: list[list[_Glyph]] = []
+    for g in sorted(glyphs, key=lambda g: -g.base):
+        if rows and abs(rows[-1][0].base - g.base) <= 0.3 * max(g.size, rows[-1][0].size):
+            rows[-1].append(g)
+        else:
+            rows.append([g])
+    out = []
+    for row in rows:
+        units = _line_units(row)
+        letters = "".join(units)
+        rtl_n = sum(unicodedata.bidirectional(ch) in ("R", "AL") for ch in letters)
+        ltr_n = sum(unicodedata.bidirectional(ch) == "L" for ch in letters)
+        rtl = rtl_n > ltr_n or (rtl_n > 0 and rtl_document)
+        text = "".join(_fold(u) for u in to_logical(units, rtl=rtl)).strip()
+        if text:
+            sizes = [g.size for g in row if not g.text.isspace()]
+            base = max(Counter(g.base for g in row).items(), key=lambda kv: kv[1])[0]
+            out.append(_Line(text, base, statistics.median(sizes), min(g.x0 for g in row), max(g.x1 for g in row), rtl))
+    return out
+
+
+def _leading(pages: list[list[_Line]]) -> float:
+    """The document's line spacing as a multiple of font size: the tightest gap between two lines of one size."""
+    ratios = [
+        (a.base - b.base) / a.size
+        for lines in pages
+        for a, b in itertools.pairwise(lines)
+        if abs(a.size - b.size) < 0.05 * a.size and a.base > b.base
+    ]
+    return max(1.0, min(ratios, default=1.2))
+
+
+def _paragraphs(lines: list[_Line], leading: float) -> list[_Para]:
+    """Lines joined into paragraphs: a gap wider than the line spacing, or a change of font size or direction,
+    starts a new one."""
+    paras: list[_Para] = []
+    for ln in lines:
+        prev = paras[-1].lines[-1] if paras else None
+        if (
+            prev is None
+            or prev.base - ln.base > 1.3 * leading * max(prev.size, ln.size)
+            or abs(prev.size - ln.size) > 0.1 * max(prev.size, ln.size)
+            or prev.rtl != ln.rtl
+        ):
+            paras.append(_Para())
+        paras[-1].lines.append(ln)
+    return paras
+
+
+def _join(lines: list[_Line]) -> str:
+    """One paragraph's lines as one line of text; a word hyphenated across a line break is rejoined."""
+    text = ""
+    for ln in lines:
+        if text and _HYPHEN_END.search(text) and ln.text[:1].islower():
+            text = text[:-1] + ln.text
+        else:
+            text = f"{text} {ln.text}" if text else ln.text
+    return text
+
+
+def _furniture(pages: list[list[_Line]]) -> set[tuple[int, int]]:
+    """(page, line) positions of running headers and footers: a first or last line of a page that is a page
+    number, or whose text (digits aside) is the first or last line of at least half of the pages (3 or more)."""
+
+    def key(text: str) -> str:
+        return re.sub(r"[\d٠-٩]+", "#", text)
+
+    edges: Counter[str] = Counter()
+    for lines in pages:
+        for i in {0, len(lines) - 1} if lines else set():
+            edges[key(lines[i].text)] += 1
+    out = set()
+    for p, lines in enumerate(pages):
+        for i in {0, len(lines) - 1} if lines else set():
+            text = lines[i].text
+            if len(lines) > 1 and (
+                _PAGE_NUMBER.match(text) or (len(pages) >= 3 and edges[key(text)] >= len(pages) / 2)
+            ):
+                out.add((p, i))
+    return out
+
+
+def _page_texts(pages: list[list[_Line]]) -> list[str]:
+    furniture = _furniture(pages)
+    pages = [[ln for i, ln in enumerate(lines) if (p, i) not in furniture] for p, lines in enumerate(pages)]
+    leading = _leading(pages)
+    paras = [_paragraphs(lines, leading) for lines in pages]
+    counts: Counter[float] = Counter()
+    for page in paras:
+        for para in page:
+            for ln in para.lines:
+                counts[round(ln.size, 1)] += len(ln.text)
+    body = counts.most_common(1)[0][0] if counts else 0.0
+    heading_sizes = sorted({round(p.size, 1) for page in paras for p in page if p.size >= 1.2 * body}, reverse=True)
+    texts = []
+    for page in paras:
+        blocks = []
+        for para in page:
+            text = _join(para.lines)
+            size = round(para.size, 1)
+            if size in heading_sizes and len(para.lines) <= 3 and len(text) <= 200:
+                text = "#" * min(heading_sizes.index(size) + 1, 6) + " " + text
+            blocks.append(text)
+        texts.append("\n\n".join(blocks))
+    return texts
+
+
+def read_pdf(path: Path) -> list[str]:
+    """The text of each page of a PDF, in logical order, paragraphs separated by blank lines.
+
+    Raises:
+        DocumentError: the PDF is encrypted, damaged or truncated.
+    """
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+
+    manager = PDFResourceManager()
+    device = PDFPageAggregator(manager, laparams=None)
+    interpreter = PDFPageInterpreter(manager, device)
+    pages: list[list[_Glyph]] = []
+    try:
+        with open(path, "rb") as fh:
+            for page in PDFPage.get_pages(fh):
+                interpreter.process_page(page)
+                pages.append(_glyphs(device.get_result()))
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise DocumentError(f"{path}: the PDF is encrypted; save a copy without a password and add that") from exc
+    except Exception as exc:  # a damaged file fails anywhere in the parser, with any exception type
+        raise DocumentError(
+            f"{path}: cannot read it as a PDF ({type(exc).__name__}: the file is damaged or truncated); "
+            "open and re-save it, or export it again"
+        ) from exc
+    if not pages:
+        raise DocumentError(f"{path}: cannot read it as a PDF (no pages found: damaged or truncated)")
+    all_letters = "".join(g.text for page in pages for g in page)
+    rtl_document = sum(unicodedata.bidirectional(c) in ("R", "AL") for c in all_letters) > sum(
+        unicodedata.bidirectional(c) == "L" for c in all_letters
+    )
+    return _page_texts([_lines(glyphs, rtl_document) for glyphs in pages])

@@ -1,0 +1,268 @@
+"""PDF, Word and web pages: extracted text, page numbers, and refusals of what cannot be read.
+
+The documents are the formats corpus (eval/formats/docs, built by eval/formats/make.py: PDFs printed by the
+headless Chromium the browser tests use, Word files written by python-docx). Bad inputs are made here.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rag.chunking import split_document
+from rag.errors import DocumentError
+from rag.formats.bidi import to_logical
+from rag.loaders import expand_paths, load_file
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "eval" / "formats" / "docs"
+MB = 10_000_000
+
+
+def _make_module():
+    spec = importlib.util.spec_from_file_location("formats_make", ROOT / "eval" / "formats" / "make.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def load(name: str):
+    return load_file(DOCS / name, max_bytes=MB)
+
+
+needs_chromium = pytest.mark.skipif(not shutil.which("chromium"), reason="Debian chromium is not installed")
+
+
+# --- PDF --------------------------------------------------------------------------------------------------
+
+
+def test_arabic_pdf_reads_in_logical_order_with_numbers_in_place():
+    doc = load("ar_noor_solar_station.pdf")
+    assert doc.language == "ar" and doc.title == "محطة نور الواحة للطاقة الشمسية"
+    text = doc.text
+    assert "افتُتحت المحطة رسميًا في مارس 2019 بحضور وزير الطاقة" in text  # the damma and tanween where typed
+    assert "(أي نحو 15% من حاجة المدينة من الكهرباء)" in text  # brackets the right way round, 15% not %15
+    assert "بلغت تكلفة المشروع 2.5 مليار دولار" in text  # a decimal number inside a right-to-left line
+    assert "وتولت شركة SunGrid الألمانية" in text  # a Latin name inside an Arabic line
+    assert "يعمل في المحطة ٣٥٠ موظفًا" in text  # Arabic-Indic digits
+    assert not any("\ufb50" <= ch <= "\ufeff" for ch in text)  # presentation forms folded to letters
+    # a paragraph wrapped over two lines is one line of text (the chunker's paragraph), not two
+    assert "وكان العمل في المشروع قد بدأ في خريف عام 2016 بعد دراسة استمرت عامين." in text
+
+
+def test_pdf_pages_headings_and_sentences_stay_on_their_page():
+    doc = load("ar_noor_solar_station.pdf")
+    assert len(doc.pages) == 3 and doc.pages[0] == 0
+    assert doc.page_at(text_at(doc, "افتُتحت المحطة")) == 1
+    assert doc.page_at(text_at(doc, "يعمل في المحطة ٣٥٠")) == 2
+    assert doc.page_at(text_at(doc, "بلغت تكلفة المشروع")) == 3
+    for start in doc.pages[1:]:
+        assert doc.text[start - 2 : start] == "\n\n"  # a page break is a paragraph break
+    chunks = split_document(doc)
+    for c in chunks:
+        assert doc.text[c.start : c.end] == c.text
+        assert doc.page_at(c.start) == doc.page_at(c.end - 1), c.text  # no sentence spans two pages
+    funding = next(c for c in chunks if c.text.startswith("بلغت تكلفة"))
+    assert funding.section == "محطة نور الواحة للطاقة الشمسية — التمويل"  # headings are structure, not chunks
+    assert not any(c.text.startswith("#") for c in chunks)
+
+
+def text_at(doc, needle: str) -> int:
+    at = doc.text.find(needle)
+    assert at >= 0, needle
+    return at
+
+
+def test_english_pdf_rejoins_hyphenated_words_and_drops_the_running_footer():
+    doc = load("en_kessel_bridge.pdf")
+    assert "Construction began in April 2016" in doc.text
+    assert "after a public petition." in doc.text and "Maintenance is carried out every spring" in doc.text
+    assert "cable-stayed road bridge" in doc.text  # a hyphen inside a line stays
+    assert "technical summary" not in doc.text  # the footer printed on every page
+    assert "Halvorsen & Ruiz" in doc.text
+    assert doc.text.startswith("# The Kessel River Bridge\n\n") and "\n\n## Design\n\n" in doc.text
+    assert [doc.page_at(text_at(doc, s)) for s in ("opened to traffic", "42,000 vehicles", "310 million")] == [1, 2, 3]
+
+
+def test_visual_order_inversion():
+    # A right-to-left line as drawn, left to right (a text layer names the bracket shapes it draws).
+    drawn = list(".") + list("2019") + [" "] + list("سرام") + [" "] + ["("] + list("SCO") + [")"] + [" "] + list("يف")
+    assert "".join(to_logical(drawn, rtl=True)) == "في (SCO) مارس 2019."
+    # An Arabic phrase inside an English line keeps its number reading left to right.
+    drawn = list("in ") + list("سرام") + [" "] + list("2019") + [" "] + list("يف") + list(" ok")
+    assert "".join(to_logical(drawn, rtl=False)) == "in في 2019 مارس ok"
+    assert to_logical(["ﻻ", "ﺍ"], rtl=True) == ["ﺍ", "ﻻ"]  # a ligature is one unit, never split
+
+
+@needs_chromium
+def test_the_corpus_builder_reproduces_the_committed_text(tmp_path):
+    make = _make_module()
+    pdf = make.print_pdf(make.AR_PDF, tmp_path / "again.pdf")
+    assert load_file(pdf, max_bytes=MB).text == load("ar_noor_solar_station.pdf").text
+
+
+@needs_chromium
+def test_a_scanned_pdf_is_refused_and_nothing_is_stored(tmp_path):
+    make = _make_module()
+    scan = make.print_pdf(
+        "<canvas id=c width=600 height=300></canvas><script>const x=document.getElementById('c').getContext('2d');"
+        "x.font='40px serif';x.fillText('Scanned page, text as pixels',20,100);</script>",
+        tmp_path / "scan.pdf",
+    )
+    with pytest.raises(DocumentError, match="no extractable text; OCR is not supported"):
+        load_file(scan, max_bytes=MB)
+    store = tmp_path / "store-cli"
+    env = {"PATH": "/usr/bin:/bin", "RAG_STORE_DIR": str(store), "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
+    res = subprocess.run(
+        [sys.executable, "-m", "rag.cli", "ingest", "-q", str(scan)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert res.returncode == 2 and "no extractable text; OCR is not supported" in res.stderr
+    assert "\n" not in res.stderr.split("nothing to ingest:")[1].strip()  # the reason is one line
+    assert not (store / "chroma.sqlite3").exists()  # nothing stored: the store was never opened
+
+
+# --- bad input ---------------------------------------------------------------------------------------------
+
+
+ENCRYPTED_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"3 0 obj<</Filter/Standard/V 1/R 2/O<" + b"41" * 32 + b">/U<" + b"42" * 32 + b">/P -4>>endobj\n"
+    b"trailer<</Root 1 0 R/Encrypt 3 0 R/ID[<00112233445566778899aabbccddeeff><00112233445566778899aabbccddeeff>]>>\n"
+    b"%%EOF\n"
+)
+
+
+def _bad_inputs(folder: Path) -> dict[str, str]:
+    """file name -> what its one-line refusal says."""
+    pdf = (DOCS / "en_kessel_bridge.pdf").read_bytes()
+    docx = (DOCS / "en_marlow_library.docx").read_bytes()
+    files = {
+        "locked.pdf": (ENCRYPTED_PDF, "encrypted"),
+        "truncated.pdf": (pdf[: len(pdf) // 3], "damaged or truncated"),
+        "garbage.pdf": (b"%PDF-1.7\n" + bytes(range(256)) * 20, "damaged or truncated"),
+        "renamed.pdf": (b"hello, I am text", "not a PDF"),
+        "truncated.docx": (docx[: len(docx) // 2], "damaged or truncated"),
+        "locked.docx": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "password-protected"),
+        "binary.html": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        "unreadable.html": (("<p>" + "\ufffd" * 50 + " ok</p>").encode(), "unreadable"),
+        "empty.html": (b"<html><body><script>x()</script></body></html>", "no text"),
+    }
+    out = {}
+    for name, (data, why) in files.items():
+        (folder / name).write_bytes(data)
+        out[name] = why
+    return out
+
+
+def test_bad_files_each_get_one_line_and_the_batch_goes_on(tmp_path, isolated):
+    from rag.ingest import ingest
+
+    from .conftest import FakeEmbeddings
+
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    reasons = _bad_inputs(folder)
+    shutil.copy(DOCS / "en_tanners_lane_garden.html", folder)
+    report = ingest([folder], isolated, embeddings=FakeEmbeddings())
+    assert report.documents == 1 and report.added > 0
+    assert len(report.skipped) == len(reasons)
+    for line in report.skipped:
+        assert "\n" not in line
+        name = Path(line.split(":")[0]).name
+        assert reasons[name] in line, line
+    from rag.store import Store
+
+    assert set(Store(isolated).document_meta()) == {"en_tanners_lane_garden.html"}
+
+
+# --- Word and HTML ----------------------------------------------------------------------------------------
+
+
+def test_docx_headings_tables_and_paragraphs_in_order():
+    doc = load("en_marlow_library.docx")
+    assert doc.text.split("\n\n")[:2] == [
+        "# Marlow Public Library: annual report 2024",
+        "The library lent 212,000 books in 2024, eight per cent more than in the year before.",
+    ]
+    assert (
+        "## Branches\n\nVisitors per branch in 2024:\n\nBranch | Visitors | Opened\n\nCentral | 96,500 | 1911"
+        in doc.text
+    )
+    assert doc.pages == [] and doc.page_at(10) is None
+    chunks = split_document(doc)
+    eastside = next(c for c in chunks if c.text.startswith("Eastside"))
+    assert eastside.text == "Eastside | 48,200 | 1998" and eastside.section.endswith("— Branches")
+    ar = load("ar_nabeul_ceramics_museum.docx")
+    assert "## القاعات\n\nالقاعة | عدد القطع\n\nقاعة الفخار الروماني | 420" in ar.text and ar.language == "ar"
+
+
+def test_html_keeps_the_article_only_with_entities_decoded():
+    doc = load("en_tanners_lane_garden.html")
+    assert doc.title == "Community garden opens on Tanner’s Lane"
+    for gone in ("cookies", "Accept all", "tracking code", "News", "Share this article", "Most read", "rights"):
+        assert gone not in doc.text, gone
+    assert "Tanner’s Lane Growers & Friends association" in doc.text and "one of the 40 raised beds" in doc.text
+    assert "\n\n## Open days\n\n" in doc.text and "Tomatoes | 12" in doc.text
+    ar = load("ar_siwa_dates_festival.html")
+    assert ar.text.startswith("# انطلاق مهرجان التمور السنوي في واحة سيوة") and "ملفات تعريف الارتباط" not in ar.text
+    assert 'أشهرها صنف "الصعيدي"' in ar.text
+
+
+def test_html_in_a_declared_legacy_encoding(tmp_path):
+    page = tmp_path / "old.htm"
+    page.write_bytes('<meta charset="windows-1256"><body><p>تقرير قديم عن الواحة.</p></body>'.encode("cp1256"))
+    assert load_file(page, max_bytes=MB).text == "تقرير قديم عن الواحة."
+
+
+def test_folders_pick_up_the_new_formats(tmp_path):
+    for name in ("a.pdf", "b.DOCX", "c.html", "d.htm", "e.md", "f.exe"):
+        (tmp_path / name).write_bytes(b"x")
+    assert [p.name for p in expand_paths([tmp_path])] == ["a.pdf", "b.DOCX", "c.html", "d.htm", "e.md"]
+
+
+# --- the real pipeline: a PDF's page in answer() -------------------------------------------------------------
+
+
+@pytest.mark.real
+def test_answers_from_a_pdf_cite_the_right_page(isolated):
+    from rag.ingest import ingest
+    from rag.pipeline import Pipeline, answer
+
+    ingest([DOCS / "ar_noor_solar_station.pdf", DOCS / "en_kessel_bridge.pdf"], isolated)
+    pipe = Pipeline(isolated)
+    cases = {
+        "كم موظفًا يعمل في المحطة؟": ("٣٥٠", 2),
+        "كم بلغت تكلفة مشروع المحطة الشمسية؟": ("2.5 مليار", 3),
+        "How many vehicles cross the Kessel bridge each day?": ("42,000", 2),
+        "When did construction of the Kessel bridge begin?": ("April 2016", 1),
+    }
+    for question, (needle, page) in cases.items():
+        res = answer(question, pipeline=pipe)
+        assert not res.abstained and needle in res.citations[0].quote, (question, res.text)
+        assert res.citations[0].page == page, (question, res.citations[0])
+        doc = pipe.store.document(res.citations[0].source)
+        assert doc.text[res.citations[0].start : res.citations[0].end] == res.citations[0].quote
+
+
+def test_the_chat_shows_a_pdf_quotes_page_and_nothing_for_other_formats():
+    from rag.schema import Answer, Citation, Document
+    from rag.ui import render_answer
+
+    doc = Document(id="r.pdf", text="One.\n\nTwo is here.", title="R", pages=[0, 6], language="en")
+    quote = "Two is here."
+    cite = Citation(n=1, quote=quote, source="r.pdf", start=6, end=18, paragraph=3, page=doc.page_at(6))
+    ans = Answer(question="q", text=f"[1] «{quote}»", language="en", abstained=False, citations=[cite])
+    html = render_answer(ans, lambda _: doc)
+    assert cite.page == 2 and html.count("p.\u00a0<bdi>2</bdi>") == 2  # beside the quote and in the citation
+    plain = ans.model_copy(update={"citations": [cite.model_copy(update={"page": None})]})
+    assert "p.\u00a0" not in render_answer(plain, lambda _: doc)

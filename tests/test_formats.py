@@ -51,6 +51,7 @@ def test_arabic_pdf_reads_in_logical_order_with_numbers_in_place():
     assert "بلغت تكلفة المشروع 2.5 مليار دولار" in text  # a decimal number inside a right-to-left line
     assert "وتولت شركة SunGrid الألمانية" in text  # a Latin name inside an Arabic line
     assert "يعمل في المحطة ٣٥٠ موظفًا" in text  # Arabic-Indic digits
+    assert "وتنتج سنويًا قرابة 310 غيغاواط ساعة" in text  # the tanween on the yaa, where it was typed
     assert not any("\ufb50" <= ch <= "\ufeff" for ch in text)  # presentation forms folded to letters
     # a paragraph wrapped over two lines is one line of text (the chunker's paragraph), not two
     assert "وكان العمل في المشروع قد بدأ في خريف عام 2016 بعد دراسة استمرت عامين." in text
@@ -98,6 +99,29 @@ def test_visual_order_inversion():
     drawn = list("in ") + list("سرام") + [" "] + list("2019") + [" "] + list("يف") + list(" ok")
     assert "".join(to_logical(drawn, rtl=False)) == "in في 2019 مارس ok"
     assert to_logical(["ﻻ", "ﺍ"], rtl=True) == ["ﺍ", "ﻻ"]  # a ligature is one unit, never split
+
+
+HARD_ARABIC_LINES = [
+    "عقدت منظمة Shanghai Cooperation Organisation اجتماعها في أستانا.",  # a Latin run of several words
+    "صدر القرار بتاريخ 12/3/2019 وينفذ خلال الفترة 2019-2020.",  # drawn "2020-2019": two Arabic numbers
+    "ارتفعت الصادرات بنسبة ٪١٥ مقارنة بالعام السابق.",  # Arabic-Indic digits, Arabic percent sign
+    "بلغت الميزانية $5 مليون (وفق تقرير [2023]) في «العاصمة».",  # mirrored brackets and guillemets
+    'قال الوزير: "سنبدأ فورًا"، ثم غادر القاعة.',
+    "الرقم السالب -5 درجات مئوية سُجّل ليلًا.",  # shadda and damma on one word, tanween on a lam-alef
+    "يتضمن البريد info@example.com والموقع www.example.org للتواصل.",
+    "كتب ISO 9001:2015 على الشهادة.",  # a number after a Latin word belongs to its run
+    "عاد اللاعبون إلى الملعب لإكمال المباراة.",  # lam-alef ligatures
+    "وصلت نسبة النجاح إلى 87.5% هذا العام.",
+]
+
+
+@needs_chromium
+def test_hard_arabic_lines_come_back_as_typed(tmp_path):
+    make = _make_module()
+    head = make.AR_PDF.split("<body>")[0]
+    html = head + "<body>" + "".join(f"<p>{line}</p>" for line in HARD_ARABIC_LINES) + "</body></html>"
+    text = load_file(make.print_pdf(html, tmp_path / "hard.pdf"), max_bytes=MB).text
+    assert text.split("\n\n") == HARD_ARABIC_LINES
 
 
 @needs_chromium

@@ -47,6 +47,7 @@ class _Line:
     x0: float
     x1: float
     rtl: bool
+    first_word: float  # width of the line's first word (its rightmost in a right-to-left line)
 
 
 @dataclass
@@ -80,8 +81,12 @@ def _glyphs(layout: Any) -> list[_Glyph]:
 
 
 def _line_units(glyphs: list[_Glyph]) -> list[str]:
-    """Glyph texts left to right: marks joined to the letter under them, spaces where the gap is a space,
-    zero-advance spaces (a soft hyphen not used) and glyphs drawn twice (fake bold) dropped."""
+    """Glyph texts left to right, presentation forms folded: marks joined to the letter they sit on, spaces where
+    the gap is a space, zero-advance spaces (an unused soft hyphen) and glyphs drawn twice (fake bold) dropped.
+
+    A mark is drawn from a point inside its letter (often a hair left of its edge), so its letter is the one
+    starting last at or just before that point; on a ligature (lam-alef) it follows the ligature's first letter.
+    """
     bases = sorted((g for g in glyphs if not g.mark), key=lambda g: (g.x0, g.x1))
     marks = [g for g in glyphs if g.mark]
     units: list[list[str]] = []
@@ -98,13 +103,15 @@ def _line_units(glyphs: list[_Glyph]) -> list[str]:
         units.append([g.text])
         kept.append(g)
     for m in marks:
-        x = (m.x0 + m.x1) / 2
-        inside = [i for i, g in enumerate(kept) if g.x0 <= x <= g.x1 and not g.text.isspace()]
-        if inside:
-            units[inside[-1]].append(m.text)
-        elif kept:
-            units[min(range(len(kept)), key=lambda i: abs((kept[i].x0 + kept[i].x1) / 2 - x))].append(m.text)
-    return ["".join(u) for u in units]
+        letters = [i for i, g in enumerate(kept) if not g.text.isspace()]
+        before = [i for i in letters if kept[i].x0 <= m.x0 + 0.05 * m.size]
+        if before or letters:
+            units[max(before, key=lambda i: kept[i].x0) if before else letters[0]].append(m.text)
+    out = []
+    for base, *on in units:
+        base = _fold(base)
+        out.append(base[:1] + "".join(on) + base[1:])
+    return out
 
 
 def _fold(unit: str) -> str:
@@ -112,13 +119,17 @@ def _fold(unit: str) -> str:
 
 
 def _lines(glyphs: list[_Glyph], rtl_document: bool) -> list[_Line]:
-    """Glyphs grouped by baseline (top to bottom) into lines in logical order."""
+    """Glyphs grouped by baseline (top to bottom) into lines in logical order; a mark (raised or lowered by
+    the font) joins the line whose baseline is nearest."""
     rows: list[list[_Glyph]] = []
-    for g in sorted(glyphs, key=lambda g: -g.base):
+    for g in sorted((g for g in glyphs if not g.mark), key=lambda g: -g.base):
         if rows and abs(rows[-1][0].base - g.base) <= 0.3 * max(g.size, rows[-1][0].size):
             rows[-1].append(g)
         else:
             rows.append([g])
+    for m in (g for g in glyphs if g.mark):
+        if rows:
+            min(rows, key=lambda row: abs(row[0].base - m.base)).append(m)
     out = []
     for row in rows:
         units = _line_units(row)
@@ -126,12 +137,26 @@ def _lines(glyphs: list[_Glyph], rtl_document: bool) -> list[_Line]:
         rtl_n = sum(unicodedata.bidirectional(ch) in ("R", "AL") for ch in letters)
         ltr_n = sum(unicodedata.bidirectional(ch) == "L" for ch in letters)
         rtl = rtl_n > ltr_n or (rtl_n > 0 and rtl_document)
-        text = "".join(_fold(u) for u in to_logical(units, rtl=rtl)).strip()
+        text = "".join(to_logical(units, rtl=rtl)).strip()
         if text:
             sizes = [g.size for g in row if not g.text.isspace()]
             base = max(Counter(g.base for g in row).items(), key=lambda kv: kv[1])[0]
-            out.append(_Line(text, base, statistics.median(sizes), min(g.x0 for g in row), max(g.x1 for g in row), rtl))
+            x0, x1 = min(g.x0 for g in row), max(g.x1 for g in row)
+            out.append(_Line(text, base, statistics.median(sizes), x0, x1, rtl, _first_word(row, rtl)))
     return out
+
+
+def _first_word(row: list[_Glyph], rtl: bool) -> float:
+    """How wide the line's first word is: from the line's starting edge to the first space."""
+    glyphs = sorted((g for g in row if not g.mark), key=lambda g: g.x0, reverse=rtl)
+    edge = glyphs[0].x1 if rtl else glyphs[0].x0
+    end, prev = edge, None
+    for g in glyphs:
+        gap = (prev.x0 - g.x1 if rtl else g.x0 - prev.x1) if prev else 0.0
+        if g.text.isspace() or gap > 0.2 * g.size:
+            break
+        end, prev = (g.x0 if rtl else g.x1), g
+    return abs(end - edge)
 
 
 def _leading(pages: list[list[_Line]]) -> float:
@@ -145,14 +170,22 @@ def _leading(pages: list[list[_Line]]) -> float:
     return max(1.0, min(ratios, default=1.2))
 
 
-def _paragraphs(lines: list[_Line], leading: float) -> list[_Para]:
-    """Lines joined into paragraphs: a gap wider than the line spacing, or a change of font size or direction,
-    starts a new one."""
+def _paragraphs(lines: list[_Line], leading: float, width: float) -> list[_Para]:
+    """Lines joined into paragraphs. A new one starts after a line that stops short of the text's far edge by
+    more than the next line's first word (the word would have fitted: the writer ended the paragraph there),
+    at a gap wider than the line spacing, and where the font size or the direction changes. The far edge is the
+    farthest any line reaches, or the near margin mirrored across the page (margins are usually symmetric), so
+    a page of one-line paragraphs still breaks between them."""
+    left = min((ln.x0 for ln in lines), default=0.0)
+    right = max((ln.x1 for ln in lines), default=0.0)
+    left, right = min(left, width - right), max(right, width - left)
     paras: list[_Para] = []
     for ln in lines:
         prev = paras[-1].lines[-1] if paras else None
+        room = (prev.x0 - left if prev.rtl else right - prev.x1) if prev else 0.0
         if (
             prev is None
+            or (room > ln.first_word + 0.3 * ln.size and not _continues(prev.text, ln.text))
             or prev.base - ln.base > 1.3 * leading * max(prev.size, ln.size)
             or abs(prev.size - ln.size) > 0.1 * max(prev.size, ln.size)
             or prev.rtl != ln.rtl
@@ -162,14 +195,17 @@ def _paragraphs(lines: list[_Line], leading: float) -> list[_Para]:
     return paras
 
 
+def _continues(text: str, nxt: str) -> bool:
+    """A word hyphenated across the line break: "con-" then "struction"."""
+    return bool(_HYPHEN_END.search(text)) and nxt[:1].islower()
+
+
 def _join(lines: list[_Line]) -> str:
     """One paragraph's lines as one line of text; a word hyphenated across a line break is rejoined."""
     text = ""
     for ln in lines:
-        if text and _HYPHEN_END.search(text) and ln.text[:1].islower():
-            text = text[:-1] + ln.text
-        else:
-            text = f"{text} {ln.text}" if text else ln.text
+        joined = text[:-1] + ln.text if text and _continues(text, ln.text) else None
+        text = joined or (f"{text} {ln.text}" if text else ln.text)
     return text
 
 
@@ -195,11 +231,11 @@ def _furniture(pages: list[list[_Line]]) -> set[tuple[int, int]]:
     return out
 
 
-def _page_texts(pages: list[list[_Line]]) -> list[str]:
+def _page_texts(pages: list[list[_Line]], widths: list[float]) -> list[str]:
     furniture = _furniture(pages)
     pages = [[ln for i, ln in enumerate(lines) if (p, i) not in furniture] for p, lines in enumerate(pages)]
     leading = _leading(pages)
-    paras = [_paragraphs(lines, leading) for lines in pages]
+    paras = [_paragraphs(lines, leading, width) for lines, width in zip(pages, widths, strict=True)]
     counts: Counter[float] = Counter()
     for page in paras:
         for para in page:
@@ -235,11 +271,14 @@ def read_pdf(path: Path) -> list[str]:
     device = PDFPageAggregator(manager, laparams=None)
     interpreter = PDFPageInterpreter(manager, device)
     pages: list[list[_Glyph]] = []
+    widths: list[float] = []
     try:
         with open(path, "rb") as fh:
             for page in PDFPage.get_pages(fh):
                 interpreter.process_page(page)
-                pages.append(_glyphs(device.get_result()))
+                layout = device.get_result()
+                pages.append(_glyphs(layout))
+                widths.append(float(layout.x0 + layout.x1))  # mirroring across the page: x -> (x0 + x1) - x
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise DocumentError(f"{path}: the PDF is encrypted; save a copy without a password and add that") from exc
     except Exception as exc:  # a damaged file fails anywhere in the parser, with any exception type
@@ -253,4 +292,4 @@ def read_pdf(path: Path) -> list[str]:
     rtl_document = sum(unicodedata.bidirectional(c) in ("R", "AL") for c in all_letters) > sum(
         unicodedata.bidirectional(c) == "L" for c in all_letters
     )
-    return _page_texts([_lines(glyphs, rtl_document) for glyphs in pages])
+    return _page_texts([_lines(glyphs, rtl_document) for glyphs in pages], widths)

@@ -290,3 +290,14 @@ def test_the_chat_shows_a_pdf_quotes_page_and_nothing_for_other_formats():
     assert cite.page == 2 and html.count("p.\u00a0<bdi>2</bdi>") == 2  # beside the quote and in the citation
     plain = ans.model_copy(update={"citations": [cite.model_copy(update={"page": None})]})
     assert "p.\u00a0" not in render_answer(plain, lambda _: doc)
+
+
+def test_html_without_main_or_article_drops_menus_by_link_density(tmp_path):
+    page = tmp_path / "blog.html"
+    page.write_text(
+        "<html><body><div class='top'><a href='/'>Home</a> | <a href='/a'>About us</a> | <a href='/c'>Contact</a></div>"
+        "<div id='content'><h2>Spring fair</h2><p>The fair opens on <a href='/d'>Friday</a> at the old market hall."
+        "</p><ul><li><a href='/x'>Older posts</a></li><li><a href='/y'>Newer posts</a></li></ul></div></body></html>",
+        encoding="utf-8",
+    )
+    assert load_file(page, max_bytes=MB).text == "## Spring fair\n\nThe fair opens on Friday at the old market hall."

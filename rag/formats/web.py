@@ -2,9 +2,10 @@
 
 The content root is the page's <main> (or role="main"), else its longest <article>, else <body>. Inside it,
 what is not reading text goes: scripts, styles, forms, navigation, asides, page headers and footers outside
-an article, hidden elements, and blocks whose class or id names them as furniture (cookie and consent
-banners, share bars, newsletter boxes, breadcrumbs). Block elements become paragraphs, table rows become
-"cell | cell" lines, h1-h6 become "#"-headings.
+an article, hidden elements, blocks whose class or id names them as furniture (cookie and consent banners,
+share bars, newsletter boxes, breadcrumbs), and blocks that are mostly link text (menus, "related" lists: the
+link-density signal of boilerplate detectors such as jusText). Block elements become paragraphs, table rows
+become "cell | cell" lines, h1-h6 become "#"-headings.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ _BLOCKS = {"p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dt
 _BLOCKS |= {"figure", "figcaption", "table", "tr", "address", "header", "footer", "body", "br", "hr", "details"}
 _BLOCKS |= {"summary", "caption", "h1", "h2", "h3", "h4", "h5", "h6"}
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
+_LINK_BLOCKS = {"div", "section", "ul", "ol", "li", "p", "table", "tr", "td", "dl", "header", "footer", "span"}
+MAX_LINK_SHARE = 0.6  # a block whose text is more than this share of link text is navigation
 _SPACE = re.compile(r"\s+")
 _TOKENS = re.compile(r"[^a-z0-9]+")
 
@@ -39,7 +42,13 @@ def _is_furniture(el: Any) -> bool:
     if el.tag in ("header", "footer") and not any(a.tag in ("article", "main") for a in el.iterancestors()):
         return True
     names = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-    return bool(_FURNITURE & set(_TOKENS.split(names)))
+    if _FURNITURE & set(_TOKENS.split(names)):
+        return True
+    if el.tag in _LINK_BLOCKS and el.find(".//a") is not None:
+        text = len(_SPACE.sub("", el.text_content()))
+        links = sum(len(_SPACE.sub("", a.text_content())) for a in el.iter("a"))
+        return text > 0 and links > MAX_LINK_SHARE * text
+    return False
 
 
 def _root(doc: Any) -> Any:

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 
 class RagError(Exception):
-    """Base class: an expected failure with a message meant for the user."""
+    """Base class: an expected failure with a message meant for the user (and, where written, its Arabic)."""
 
     exit_code = 1
+
+    def __init__(self, message: str = "", *, ar: str = "") -> None:
+        super().__init__(message)
+        self.ar = ar
+
+    def in_language(self, language: str) -> str:
+        """The message in the user's language: the Arabic one for "ar" where there is one, else the English."""
+        return self.ar if language == "ar" and self.ar else str(self)
 
 
 class ConfigError(RagError):

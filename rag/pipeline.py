@@ -23,7 +23,7 @@ from rag.answering.focus import (
 )
 from rag.bridge import spelled_names, unknown_names, word_translations
 from rag.citations import check_answer, locate
-from rag.errors import InputError
+from rag.errors import InputError, RagError
 from rag.ranker import shipped_model
 from rag.schema import Answer, Chunk, Citation, Retrieved
 from rag.settings import Settings
@@ -214,11 +214,25 @@ def answer(
 
     Raises:
         InputError: the question is empty.
+        StoreError: the store cannot be used (a server not answering, a folder gone or read-only); its
+            message says so in the question's language (`in_language`).
     """
     t0 = time.perf_counter()
     limit = (pipeline.settings if pipeline else settings or Settings()).max_question_chars
     q, notes = clean_question(question, limit)  # before loading anything: bad input fails fast
     pipe = pipeline or get_pipeline(settings)
+    try:
+        return _answer(q, notes, history, pipe, t0)
+    except RagError:
+        raise
+    except Exception as exc:  # the store went away under us, or a bug (which keeps its traceback)
+        down = pipe.store.unavailable()
+        if down is None:
+            raise
+        raise down from exc
+
+
+def _answer(q: str, notes: list[str], history: list | None, pipe: Pipeline, t0: float) -> Answer:
     language = detect_language(q)
     pipe.ensure_corpus()
     asked = standard_arabic(q)  # "شو قال" is read as "ماذا قال"; the answer keeps the question as typed

@@ -57,7 +57,8 @@ def _client(settings: Settings) -> Any:
                 _CLIENTS.pop(key, None)
                 raise StoreError(
                     f"cannot reach the Chroma server at {settings.chroma_url} ({exc}); start it with "
-                    "`chroma run --path DIR --port N` or unset RAG_CHROMA_URL to use the local store"
+                    "`chroma run --path DIR --port N` or unset RAG_CHROMA_URL to use the local store",
+                    ar=_UNREACHABLE_AR.format(url=settings.chroma_url),
                 ) from exc
         return _CLIENTS[key]
     path = settings.store_dir.resolve()
@@ -70,12 +71,12 @@ def _client(settings: Settings) -> Any:
                 f"cannot create the store folder {path} ({exc.strerror}); set RAG_STORE_DIR to a writable folder"
             ) from exc
         if not os.access(path, os.W_OK):
-            raise StoreError(_read_only(path, "the folder is not writable"))
+            raise _read_only(path, "the folder is not writable")
         try:
             _CLIENTS[key] = chromadb.PersistentClient(path=key, settings=chroma_settings)
         except Exception as exc:
             if "readonly" in str(exc).replace("-", "").replace(" ", "").lower():
-                raise StoreError(_read_only(path, str(exc))) from exc
+                raise _read_only(path, str(exc)) from exc
             raise StoreError(
                 f"the store at {path} cannot be opened ({type(exc).__name__}: {exc}); it may be corrupted — "
                 "rebuild it with `rag ingest --rebuild`"
@@ -87,10 +88,16 @@ def _word_id(word: str, folded: bool = False) -> str:
     return hashlib.sha1(word.encode()).hexdigest()[:20] + (":folded" if folded else "")
 
 
-def _read_only(path: Path, why: str) -> str:
-    return (
+_UNREACHABLE_AR = "مخزن الوثائق على {url} لا يستجيب الآن؛ حاول مرة أخرى بعد قليل."
+
+
+def _read_only(path: Path, why: str) -> StoreError:
+    return StoreError(
         f"the store at {path} is read-only ({why}); Chroma needs write access even to answer: make it writable, "
-        "copy it to a writable folder and set RAG_STORE_DIR there, or serve it with `chroma run` and set RAG_CHROMA_URL"
+        "copy it to a writable folder and set RAG_STORE_DIR there, or serve it with `chroma run` and set "
+        "RAG_CHROMA_URL",
+        ar=f"مخزن الوثائق في {path} للقراءة فقط، ولا بد من الكتابة فيه حتى للإجابة؛ "
+        "اجعله قابلًا للكتابة ثم حاول مرة أخرى.",
     )
 
 
@@ -171,13 +178,61 @@ class Store:
         self._doc_cache: dict[str, Document] = {}
         self._facts: dict[str, Any] = {}
         self._facts_generation: str | None = None
+        self._file = self._database_file()
+
+    def _database_file(self) -> tuple[int, int] | None:
+        """The identity (device, inode) of a local store's database file; None when it is not there."""
+        if self.settings.chroma_url:
+            return None
+        try:
+            st = (Path(self.location) / "chroma.sqlite3").stat()
+        except OSError:
+            return None
+        return st.st_dev, st.st_ino
+
+    def unavailable(self) -> StoreError | None:
+        """Why the store cannot be used right now (a server not answering, a folder gone or read-only), or None.
+
+        `answer()` asks this when something failed unexpectedly, to tell a store that went away from a bug."""
+        if self.settings.chroma_url:
+            try:
+                self._client.heartbeat()
+                return None
+            except Exception:
+                return StoreError(
+                    f"the document store at {self.location} is not reachable; try again in a moment "
+                    "(if it stays down, restart `chroma run`)",
+                    ar=_UNREACHABLE_AR.format(url=self.location),
+                )
+        path = Path(self.location)
+        if self._database_file() is None:
+            return StoreError(
+                f"the document store at {path} is gone (its folder was removed or moved); put it back, or run "
+                "`rag ingest` to build it again",
+                ar=f"مخزن الوثائق في {path} لم يعد موجودًا (حُذف مجلده أو نُقل)؛ أعده، أو ابنه من جديد بالأمر rag ingest.",
+            )
+        if not os.access(path, os.W_OK):
+            return _read_only(path, "it became read-only while in use")
+        return None
 
     def refresh(self) -> str:
         """The store's generation token; first reopens a local store that another process wrote to.
 
         An embedded Chroma keeps its vector index in memory and does not see other processes'
-        writes; reopening loads them. (A Chroma server is shared by design: nothing to do.)
+        writes; reopening loads them. (A Chroma server is shared by design: nothing to do.) A local
+        store whose folder is gone is an error (Chroma would go on reading the deleted files); one whose
+        database file was replaced (rebuilt by another process) is reopened.
         """
+        if not self.settings.chroma_url:
+            now = self._database_file()
+            if now is None:
+                raise self.unavailable() or StoreError(f"the document store at {self.location} is gone")
+            if now != self._file:
+                with _REOPEN_LOCK:
+                    if now != self._file:
+                        log.info("the store at %s was replaced by another process; reopening it", self.location)
+                        forget_clients()
+                        self._open()
         generation = self.generation()
         if generation != self._seen and generation not in _OWN_WRITES and not self.settings.chroma_url:
             with _REOPEN_LOCK:

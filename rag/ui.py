@@ -410,8 +410,9 @@ class ChatUI:
             return _notice("rephrase", TEXT[language]["rephrase"], language), ""
         try:
             ans = self.answer_fn(question, history=past)
-        except RagError as exc:
-            return _notice("abstained", str(exc), language), ""
+        except RagError as exc:  # expected (a store that went away): one log line, the user told in their language
+            log.warning("could not answer: %s", exc)
+            return _notice("abstained", exc.in_language(language), language), ""
         except Exception:  # a bug: logged with its traceback; the question must not spin forever
             log.exception("answering %r failed", question)
             return _notice("abstained", TEXT[language]["failed_answer"], language), ""
@@ -481,8 +482,15 @@ class ChatUI:
         return [*history, {"role": "user", "content": message}, {"role": "assistant", "content": reply}], ""
 
     def ask_api(self, question: str) -> dict[str, Any]:
-        """The JSON API (`/ask`): the whole Answer object."""
-        ans = self.answer_fn(question, history=None)
+        """The JSON API (`/ask`): the whole Answer object; an expected failure is an abstention saying why."""
+        try:
+            ans = self.answer_fn(question, history=None)
+        except RagError as exc:
+            log.warning("could not answer: %s", exc)
+            language: Lang = detect_language(question) if _LETTER.search(question or "") else "en"
+            ans = Answer(
+                question=question, text=exc.in_language(language), language=language, abstained=True, reason=str(exc)
+            )
         return ans.model_dump(exclude={"retrieved"})
 
     # --- documents ------------------------------------------------------------------------------------------

@@ -324,7 +324,10 @@ def bench_extract(pages: int = 50, runs: int = 3) -> None:
             times.append(time.perf_counter() - t)
     best, median = min(times), statistics.median(times)
     print(f"## PDF extraction ({len(doc.pages)} pages, {len(doc.text):,} characters, {pdf.name})")
-    print(f"load_file: {len(doc.pages) / median:.1f} pages/s median of {runs} ({len(doc.pages) / best:.1f} best)")
+    print(
+        f"load_file: {len(doc.pages) / median:.1f} pages/s median of {runs} ({len(doc.pages) / best:.1f} best), "
+        f"{len(doc.text) / median:,.0f} characters/s"
+    )
 
 
 def main() -> None:

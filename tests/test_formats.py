@@ -301,3 +301,24 @@ def test_html_without_main_or_article_drops_menus_by_link_density(tmp_path):
         encoding="utf-8",
     )
     assert load_file(page, max_bytes=MB).text == "## Spring fair\n\nThe fair opens on Friday at the old market hall."
+
+
+@needs_chromium
+@pytest.mark.parametrize("rtl", [False, True])
+def test_two_column_pages_are_read_column_by_column(tmp_path, rtl):
+    # the second paragraph starts in the first column and goes on in the second (balanced columns)
+    make = _make_module()
+    if rtl:
+        first = [f"تصف الجملة رقم {n} من الفقرة الأولى تاريخ الميناء القديم." for n in range(1, 9)]
+        second = [f"وتذكر الجملة {n} من الفقرة الثانية أسواق المدينة." for n in range(1, 13)]
+        head, title = make.AR_PDF.split("<body>")[0], "تقرير الميناء"
+    else:
+        first = [f"Sentence {n} of the first paragraph describes the old harbour." for n in range(1, 9)]
+        second = [f"Line {n} of the second paragraph lists the town's markets." for n in range(1, 13)]
+        head, title = make.EN_PDF.split("<body>")[0].replace(".footer", ".x"), "Harbour report"
+    html = (
+        f"{head}<body><h1>{title}</h1><div style='column-count:2;column-gap:2em'>"
+        f"<p>{' '.join(first)}</p><p>{' '.join(second)}</p></div></body></html>"
+    )
+    text = load_file(make.print_pdf(html, tmp_path / "columns.pdf"), max_bytes=MB).text
+    assert text == f"# {title}\n\n{' '.join(first)}\n\n{' '.join(second)}"

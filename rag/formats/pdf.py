@@ -22,6 +22,7 @@ from typing import Any
 
 from rag.errors import DocumentError
 from rag.formats.bidi import to_logical
+from rag.formats.columns import first_word, reading_order
 
 _PRESENTATION = re.compile(r"[\uFB00-\uFDFF\uFE70-\uFEFF]")  # Latin ligatures, Arabic presentation forms A/B
 _CID = re.compile(r"^\(cid:\d+\)$")  # pdfminer's text for a glyph with no Unicode mapping
@@ -48,6 +49,7 @@ class _Line:
     x1: float
     rtl: bool
     first_word: float  # width of the line's first word (its rightmost in a right-to-left line)
+    column: int = 0  # 0 across the page, 1 and 2 the columns of a two-column page (rag.formats.columns)
 
 
 @dataclass
@@ -119,44 +121,43 @@ def _fold(unit: str) -> str:
 
 
 def _lines(glyphs: list[_Glyph], rtl_document: bool) -> list[_Line]:
-    """Glyphs grouped by baseline (top to bottom) into lines in logical order; a mark (raised or lowered by
-    the font) joins the line whose baseline is nearest."""
+    """Glyphs grouped by baseline (top to bottom) into lines, in reading order (a two-column page column by
+    column) and each in logical order; a mark (raised or lowered by the font) joins the nearest line."""
     rows: list[list[_Glyph]] = []
     for g in sorted((g for g in glyphs if not g.mark), key=lambda g: -g.base):
         if rows and abs(rows[-1][0].base - g.base) <= 0.3 * max(g.size, rows[-1][0].size):
             rows[-1].append(g)
         else:
             rows.append([g])
+    ordered = reading_order(rows, rtl_document)
     for m in (g for g in glyphs if g.mark):
-        if rows:
-            min(rows, key=lambda row: abs(row[0].base - m.base)).append(m)
+        if ordered:
+            _, row = min(ordered, key=lambda cr: (round(abs(cr[1][0].base - m.base)), _outside(cr[1], m.x0)))
+            row.append(m)
     out = []
-    for row in rows:
+    for column, row in ordered:
         units = _line_units(row)
         letters = "".join(units)
         rtl_n = sum(unicodedata.bidirectional(ch) in ("R", "AL") for ch in letters)
         ltr_n = sum(unicodedata.bidirectional(ch) == "L" for ch in letters)
-        rtl = rtl_n > ltr_n or (rtl_n > 0 and rtl_document)
+        rtl = rtl_n > ltr_n or (rtl_document and (rtl_n > 0 or ltr_n == 0))  # numbers alone: the page's way
         text = "".join(to_logical(units, rtl=rtl)).strip()
         if text:
             sizes = [g.size for g in row if not g.text.isspace()]
             base = max(Counter(g.base for g in row).items(), key=lambda kv: kv[1])[0]
             x0, x1 = min(g.x0 for g in row), max(g.x1 for g in row)
-            out.append(_Line(text, base, statistics.median(sizes), x0, x1, rtl, _first_word(row, rtl)))
+            out.append(_Line(text, base, statistics.median(sizes), x0, x1, rtl, _first_word(row, rtl), column))
     return out
 
 
+def _outside(row: list[_Glyph], x: float) -> float:
+    """How far x lies outside a row's horizontal extent (0 inside it)."""
+    return max(0.0, min(g.x0 for g in row) - x, x - max(g.x1 for g in row))
+
+
 def _first_word(row: list[_Glyph], rtl: bool) -> float:
-    """How wide the line's first word is: from the line's starting edge to the first space."""
-    glyphs = sorted((g for g in row if not g.mark), key=lambda g: g.x0, reverse=rtl)
-    edge = glyphs[0].x1 if rtl else glyphs[0].x0
-    end, prev = edge, None
-    for g in glyphs:
-        gap = (prev.x0 - g.x1 if rtl else g.x0 - prev.x1) if prev else 0.0
-        if g.text.isspace() or gap > 0.2 * g.size:
-            break
-        end, prev = (g.x0 if rtl else g.x1), g
-    return abs(end - edge)
+    ink = sorted((g for g in row if not g.mark and not g.text.isspace()), key=lambda g: g.x0, reverse=rtl)
+    return first_word(ink, rtl) if ink else 0.0
 
 
 def _leading(pages: list[list[_Line]]) -> float:
@@ -176,12 +177,15 @@ def _paragraphs(lines: list[_Line], leading: float, width: float) -> list[_Para]
     at a gap wider than the line spacing, and where the font size or the direction changes. The far edge is the
     farthest any line reaches, or the near margin mirrored across the page (margins are usually symmetric), so
     a page of one-line paragraphs still breaks between them."""
-    left = min((ln.x0 for ln in lines), default=0.0)
-    right = max((ln.x1 for ln in lines), default=0.0)
-    left, right = min(left, width - right), max(right, width - left)
+    edges = {}
+    for column in {ln.column for ln in lines}:
+        left = min(ln.x0 for ln in lines if ln.column == column)
+        right = max(ln.x1 for ln in lines if ln.column == column)
+        edges[column] = (min(left, width - right), max(right, width - left)) if column == 0 else (left, right)
     paras: list[_Para] = []
     for ln in lines:
         prev = paras[-1].lines[-1] if paras else None
+        left, right = edges[prev.column] if prev else (0.0, 0.0)
         room = (prev.x0 - left if prev.rtl else right - prev.x1) if prev else 0.0
         if (
             prev is None

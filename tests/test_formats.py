@@ -322,3 +322,22 @@ def test_two_column_pages_are_read_column_by_column(tmp_path, rtl):
     )
     text = load_file(make.print_pdf(html, tmp_path / "columns.pdf"), max_bytes=MB).text
     assert text == f"# {title}\n\n{' '.join(first)}\n\n{' '.join(second)}"
+
+
+def test_docx_custom_heading_styles_by_outline_level(tmp_path):
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    style = document.styles.add_style("عنوان القسم", WD_STYLE_TYPE.PARAGRAPH)  # a custom, localised style name
+    level = OxmlElement("w:outlineLvl")
+    level.set(qn("w:val"), "1")
+    style.element.get_or_add_pPr().append(level)
+    document.add_paragraph("الرسوم", style=style)
+    document.add_paragraph("تبلغ رسوم الدخول خمسة دنانير.")
+    document.add_paragraph("Plain body text.", style="Normal")
+    path = tmp_path / "custom.docx"
+    document.save(str(path))
+    assert load_file(path, max_bytes=MB).text == "## الرسوم\n\nتبلغ رسوم الدخول خمسة دنانير.\n\nPlain body text."

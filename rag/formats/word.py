@@ -1,7 +1,8 @@
 """Word .docx to text with python-docx: paragraphs and tables in document order, headings as Markdown.
 
-A paragraph whose style is a heading ("Heading 2", or one based on it) or the title becomes "## text", so the
-chunker treats it as the section of the sentences under it, never as an answer. A table comes out one row
+A paragraph whose style is a heading ("Heading 2", or one based on it), the title, or that carries an outline
+level (set on the paragraph or its style, as custom heading styles do) becomes "## text", so the chunker
+treats it as the section of the sentences under it, never as an answer. A table comes out one row
 per line, cells separated by " | " (a merged cell once). Headers, footers, footnotes and text boxes are not
 read.
 """
@@ -19,12 +20,23 @@ _HEADING = re.compile(r"^heading (\d)$", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 
 
+def _outline(element: Any) -> int:
+    """Word's outline level of a paragraph or style element as a heading level (0: body text or none)."""
+    found = element.xpath("./w:pPr/w:outlineLvl/@w:val")
+    return int(found[0]) + 1 if found and str(found[0]).isdigit() and int(found[0]) < 9 else 0
+
+
 def _level(paragraph: Any) -> int:
-    """The heading level of a paragraph's style (or a style it is based on); 0 for body text."""
+    """The heading level of a paragraph (its outline level, its style's, or a heading style it is based on);
+    0 for body text."""
+    if _outline(paragraph._p):
+        return min(_outline(paragraph._p), 6)
     style = paragraph.style
     for _ in range(5):
         if style is None:
             return 0
+        if _outline(style.element):
+            return min(_outline(style.element), 6)
         name = str(style.name or "")
         if name.lower() == "title":
             return 1

@@ -341,3 +341,20 @@ def test_docx_custom_heading_styles_by_outline_level(tmp_path):
     path = tmp_path / "custom.docx"
     document.save(str(path))
     assert load_file(path, max_bytes=MB).text == "## الرسوم\n\nتبلغ رسوم الدخول خمسة دنانير.\n\nPlain body text."
+
+
+@needs_chromium
+def test_a_page_turned_a_quarter_turn_reads_like_an_upright_one(tmp_path):
+    make = _make_module()
+    head = make.EN_PDF.split("<body>")[0].replace(".footer", ".x")
+    paragraph = (
+        "The northern plant produced 300 megawatts in 2010 and its output grew every year after that, reaching "
+        "363 megawatts in 2019 when the second turbine hall opened."
+    )
+    html = (
+        f"{head}<body><div style='position:absolute;top:0;left:20cm;width:22cm;transform:rotate(90deg);"
+        f"transform-origin:top left'><h1>Annual table</h1><p>{paragraph}</p><p>Costs fell by a third.</p></div>"
+        "</body></html>"
+    )
+    text = load_file(make.print_pdf(html, tmp_path / "turned.pdf"), max_bytes=MB).text
+    assert text == f"# Annual table\n\n{paragraph}\n\nCosts fell by a third."

@@ -12,6 +12,7 @@ dropped. Paragraphs are separated by a blank line, and so are pages: no sentence
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import statistics
 import unicodedata
@@ -61,25 +62,39 @@ class _Para:
         return statistics.median(ln.size for ln in self.lines)
 
 
-def _glyphs(layout: Any) -> list[_Glyph]:
-    """Every character drawn on a page (inside form XObjects too), upright text only."""
+def _turn(x: float, y: float, quarter: int) -> tuple[float, float]:
+    """A point of the page seen from text turned by `quarter` quarter turns, as if that text were upright."""
+    return [(x, y), (y, -x), (-x, -y), (-y, x)][quarter]
+
+
+def _glyphs(layout: Any) -> tuple[list[_Glyph], float | None]:
+    """Every character drawn on a page (inside form XObjects too) in the direction most of its text runs
+    (a page turned a quarter turn reads like an upright one; a few turned labels on an upright page are
+    dropped), and the page's left plus right edge when its text is upright (for mirroring a margin; None
+    otherwise: a turned block need not sit between symmetric margins)."""
     from pdfminer.layout import LTChar, LTContainer
 
-    out: list[_Glyph] = []
+    found: dict[int, list[_Glyph]] = {}
     stack = [layout]
     while stack:
         obj = stack.pop()
         if isinstance(obj, LTChar):
-            a, b, c, d, _, f = obj.matrix
-            if abs(b) > 1e-3 or abs(c) > 1e-3 or a <= 0:  # rotated or mirrored text: not a reading line
-                continue
+            a, b, c, d, e, f = obj.matrix
+            quarter = round(math.atan2(b, a) / (math.pi / 2)) % 4
+            if a * d - b * c <= 0 or abs(math.remainder(math.atan2(b, a) - quarter * math.pi / 2, 2 * math.pi)) > 1e-2:
+                continue  # mirrored or slanted text: not a reading line
             text = obj.get_text()
             text = "\ufffd" if _CID.match(text) else text
             mark = bool(text) and all(unicodedata.combining(ch) or unicodedata.category(ch) == "Mn" for ch in text)
-            out.append(_Glyph(text, obj.x0, obj.x1, f, obj.size or d, mark))
+            (x0, y0), (x1, y1) = _turn(obj.x0, obj.y0, quarter), _turn(obj.x1, obj.y1, quarter)
+            size = abs(y1 - y0) or math.hypot(a, b)
+            found.setdefault(quarter, []).append(
+                _Glyph(text, min(x0, x1), max(x0, x1), _turn(e, f, quarter)[1], size, mark)
+            )
         elif isinstance(obj, LTContainer):
             stack.extend(reversed(list(obj)))
-    return out
+    quarter = max(found, key=lambda q: (len(found[q]), q == 0), default=0)
+    return found.get(quarter, []), float(layout.x0 + layout.x1) if quarter == 0 else None
 
 
 def _line_units(glyphs: list[_Glyph]) -> list[str]:
@@ -171,17 +186,19 @@ def _leading(pages: list[list[_Line]]) -> float:
     return max(1.0, min(ratios, default=1.2))
 
 
-def _paragraphs(lines: list[_Line], leading: float, width: float) -> list[_Para]:
+def _paragraphs(lines: list[_Line], leading: float, axis: float | None) -> list[_Para]:
     """Lines joined into paragraphs. A new one starts after a line that stops short of the text's far edge by
     more than the next line's first word (the word would have fitted: the writer ended the paragraph there),
     at a gap wider than the line spacing, and where the font size or the direction changes. The far edge is the
-    farthest any line reaches, or the near margin mirrored across the page (margins are usually symmetric), so
-    a page of one-line paragraphs still breaks between them."""
+    farthest any line reaches, or on an upright page the near margin mirrored across the page (margins are
+    usually symmetric: `axis` is the page's left plus right edge), so one-line paragraphs still break apart."""
     edges = {}
     for column in {ln.column for ln in lines}:
         left = min(ln.x0 for ln in lines if ln.column == column)
         right = max(ln.x1 for ln in lines if ln.column == column)
-        edges[column] = (min(left, width - right), max(right, width - left)) if column == 0 else (left, right)
+        if column == 0 and axis is not None:
+            left, right = min(left, axis - right), max(right, axis - left)
+        edges[column] = (left, right)
     paras: list[_Para] = []
     for ln in lines:
         prev = paras[-1].lines[-1] if paras else None
@@ -235,11 +252,11 @@ def _furniture(pages: list[list[_Line]]) -> set[tuple[int, int]]:
     return out
 
 
-def _page_texts(pages: list[list[_Line]], widths: list[float]) -> list[str]:
+def _page_texts(pages: list[list[_Line]], axes: list[float | None]) -> list[str]:
     furniture = _furniture(pages)
     pages = [[ln for i, ln in enumerate(lines) if (p, i) not in furniture] for p, lines in enumerate(pages)]
     leading = _leading(pages)
-    paras = [_paragraphs(lines, leading, width) for lines, width in zip(pages, widths, strict=True)]
+    paras = [_paragraphs(lines, leading, axis) for lines, axis in zip(pages, axes, strict=True)]
     counts: Counter[float] = Counter()
     for page in paras:
         for para in page:
@@ -275,14 +292,14 @@ def read_pdf(path: Path) -> list[str]:
     device = PDFPageAggregator(manager, laparams=None)
     interpreter = PDFPageInterpreter(manager, device)
     pages: list[list[_Glyph]] = []
-    widths: list[float] = []
+    axes: list[float | None] = []
     try:
         with open(path, "rb") as fh:
             for page in PDFPage.get_pages(fh):
                 interpreter.process_page(page)
-                layout = device.get_result()
-                pages.append(_glyphs(layout))
-                widths.append(float(layout.x0 + layout.x1))  # mirroring across the page: x -> (x0 + x1) - x
+                glyphs, axis = _glyphs(device.get_result())
+                pages.append(glyphs)
+                axes.append(axis)
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise DocumentError(f"{path}: the PDF is encrypted; save a copy without a password and add that") from exc
     except Exception as exc:  # a damaged file fails anywhere in the parser, with any exception type
@@ -296,4 +313,4 @@ def read_pdf(path: Path) -> list[str]:
     rtl_document = sum(unicodedata.bidirectional(c) in ("R", "AL") for c in all_letters) > sum(
         unicodedata.bidirectional(c) == "L" for c in all_letters
     )
-    return _page_texts([_lines(glyphs, rtl_document) for glyphs in pages], widths)
+    return _page_texts([_lines(glyphs, rtl_document) for glyphs in pages], axes)

@@ -358,3 +358,20 @@ def test_a_page_turned_a_quarter_turn_reads_like_an_upright_one(tmp_path):
     )
     text = load_file(make.print_pdf(html, tmp_path / "turned.pdf"), max_bytes=MB).text
     assert text == f"# Annual table\n\n{paragraph}\n\nCosts fell by a third."
+
+
+@needs_chromium
+def test_footnote_marks_and_a_paragraph_in_the_other_direction(tmp_path):
+    make = _make_module()
+    arabic = "بلغ عدد سكان المدينة خمسة ملايين نسمة في آخر تعداد رسمي. " * 2
+    english = "The plant employs 350 people<sup>3</sup> from nearby villages, and H<sub>2</sub>O is pumped daily."
+    html = (
+        f"{make.AR_PDF.split('<body>')[0]}<body><p>{arabic}ويعمل أغلبهم في الزراعة<sup>2</sup> والتجارة.</p>"
+        f"<p>{english} It cools the turbines.</p><p>ثم عربي مرة أخرى (2020).</p></body></html>"
+    )
+    text = load_file(make.print_pdf(html, tmp_path / "marks.pdf"), max_bytes=MB).text
+    assert text.split("\n\n") == [  # superscripts stay in their line; the English "." stays at its end
+        f"{arabic}ويعمل أغلبهم في الزراعة2 والتجارة.",
+        "The plant employs 350 people3 from nearby villages, and H2O is pumped daily. It cools the turbines.",
+        "ثم عربي مرة أخرى (2020).",
+    ]

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.errors import DocumentError
-from rag.formats.bidi import to_logical
+from rag.formats.bidi import to_logical, unit_class
 from rag.formats.columns import first_word, reading_order
 
 _PRESENTATION = re.compile(r"[\uFB00-\uFDFF\uFE70-\uFEFF]")  # Latin ligatures, Arabic presentation forms A/B
@@ -137,13 +137,15 @@ def _fold(unit: str) -> str:
 
 def _lines(glyphs: list[_Glyph], rtl_document: bool) -> list[_Line]:
     """Glyphs grouped by baseline (top to bottom) into lines, in reading order (a two-column page column by
-    column) and each in logical order; a mark (raised or lowered by the font) joins the nearest line."""
+    column) and each in logical order; a mark (raised or lowered by the font) joins the nearest line, and so
+    does a superscript or subscript (smaller glyphs just above or below a line's baseline)."""
     rows: list[list[_Glyph]] = []
     for g in sorted((g for g in glyphs if not g.mark), key=lambda g: -g.base):
         if rows and abs(rows[-1][0].base - g.base) <= 0.3 * max(g.size, rows[-1][0].size):
             rows[-1].append(g)
         else:
             rows.append([g])
+    rows = _attach_scripts(rows)
     ordered = reading_order(rows, rtl_document)
     for m in (g for g in glyphs if g.mark):
         if ordered:
@@ -152,10 +154,7 @@ def _lines(glyphs: list[_Glyph], rtl_document: bool) -> list[_Line]:
     out = []
     for column, row in ordered:
         units = _line_units(row)
-        letters = "".join(units)
-        rtl_n = sum(unicodedata.bidirectional(ch) in ("R", "AL") for ch in letters)
-        ltr_n = sum(unicodedata.bidirectional(ch) == "L" for ch in letters)
-        rtl = rtl_n > ltr_n or (rtl_document and (rtl_n > 0 or ltr_n == 0))  # numbers alone: the page's way
+        rtl = _base_rtl(units, rtl_document)
         text = "".join(to_logical(units, rtl=rtl)).strip()
         if text:
             sizes = [g.size for g in row if not g.text.isspace()]
@@ -163,6 +162,50 @@ def _lines(glyphs: list[_Glyph], rtl_document: bool) -> list[_Line]:
             x0, x1 = min(g.x0 for g in row), max(g.x1 for g in row)
             out.append(_Line(text, base, statistics.median(sizes), x0, x1, rtl, _first_word(row, rtl), column))
     return out
+
+
+_CLOSING = frozenset(".,:;!?،؛؟")
+
+
+def _base_rtl(units: list[str], rtl_document: bool) -> bool:
+    """Whether a line (glyph texts left to right) is laid out right to left: most of its letters are, unless
+    its closing punctuation shows otherwise (a paragraph's "." sits at its end side: the left end of an English
+    sentence set in a right-to-left paragraph, the right end of an Arabic one in a left-to-right paragraph).
+    A line of numbers alone follows the page."""
+    letters = "".join(units)
+    rtl_n = sum(unicodedata.bidirectional(ch) in ("R", "AL") for ch in letters)
+    ltr_n = sum(unicodedata.bidirectional(ch) == "L" for ch in letters)
+    rtl = rtl_n > ltr_n or (rtl_document and (rtl_n > 0 or ltr_n == 0))
+    ink = [u for u in units if not u.isspace()]
+    if len(ink) > 1:
+        if not rtl and ink[0] in _CLOSING and unit_class(ink[-1]) in "LD":
+            return True
+        if rtl and ink[-1] in _CLOSING and unit_class(ink[0]) == "R":
+            return False
+    return rtl
+
+
+def _attach_scripts(rows: list[list[_Glyph]]) -> list[list[_Glyph]]:
+    """Rows of small glyphs within half a line of a larger row's baseline, inside its width, join that row."""
+
+    def size(row: list[_Glyph]) -> float:
+        return statistics.median(g.size for g in row)
+
+    kept = list(rows)
+    for row in rows:
+        hosts = [
+            other
+            for other in kept
+            if other is not row
+            and size(row) < 0.85 * size(other)
+            and abs(other[0].base - row[0].base) < 0.6 * size(other)
+            and min(g.x0 for g in other) - size(other) <= min(g.x0 for g in row)
+            and max(g.x1 for g in row) <= max(g.x1 for g in other) + size(other)
+        ]
+        if hosts:
+            min(hosts, key=lambda other: abs(other[0].base - row[0].base)).extend(row)
+            kept.remove(row)
+    return kept
 
 
 def _outside(row: list[_Glyph], x: float) -> float:
@@ -189,7 +232,7 @@ def _leading(pages: list[list[_Line]]) -> float:
 def _paragraphs(lines: list[_Line], leading: float, axis: float | None) -> list[_Para]:
     """Lines joined into paragraphs. A new one starts after a line that stops short of the text's far edge by
     more than the next line's first word (the word would have fitted: the writer ended the paragraph there),
-    at a gap wider than the line spacing, and where the font size or the direction changes. The far edge is the
+    at a gap wider than the line spacing, and where the font size changes. The far edge is the
     farthest any line reaches, or on an upright page the near margin mirrored across the page (margins are
     usually symmetric: `axis` is the page's left plus right edge), so one-line paragraphs still break apart."""
     edges = {}
@@ -209,7 +252,6 @@ def _paragraphs(lines: list[_Line], leading: float, axis: float | None) -> list[
             or (room > ln.first_word + 0.3 * ln.size and not _continues(prev.text, ln.text))
             or prev.base - ln.base > 1.3 * leading * max(prev.size, ln.size)
             or abs(prev.size - ln.size) > 0.1 * max(prev.size, ln.size)
-            or prev.rtl != ln.rtl
         ):
             paras.append(_Para())
         paras[-1].lines.append(ln)

@@ -1,12 +1,11 @@
 """PDF text layers to logical text, page by page (pdfminer.six reads the glyphs; the layout is ours).
 
-Glyphs are read with their positions and rebuilt into lines by baseline and into reading order by x, whatever
-order the producer wrote them in (Chromium writes an Arabic line's runs in several pieces). Each line is then
-turned from visual into logical order (rag.formats.bidi), Arabic presentation forms are folded to letters
-(NFKC on the presentation-form blocks only), lines join into paragraphs by spacing and font size, a paragraph
-set clearly larger than the body text becomes a Markdown heading, an English word hyphenated across a line
-break is rejoined, and a line repeated at the top or bottom of most pages (running header, page number) is
-dropped. Paragraphs are separated by a blank line, and so are pages: no sentence spans two pages.
+Glyphs are read with their positions (a page whose text runs a quarter turn is read in its own frame) and
+rebuilt into lines in logical order (rag.formats.lines). Here lines join into paragraphs by where they stop
+and how far apart they are, a paragraph set clearly larger than the body text becomes a Markdown heading, an
+English word hyphenated across a line break is rejoined, and a line repeated at the top or bottom of most
+pages (running header, page number) is dropped. Paragraphs are separated by a blank line, and so are pages:
+no sentence spans two pages.
 """
 
 from __future__ import annotations
@@ -22,40 +21,16 @@ from pathlib import Path
 from typing import Any
 
 from rag.errors import DocumentError
-from rag.formats.bidi import to_logical, unit_class
-from rag.formats.columns import first_word, reading_order
+from rag.formats.lines import Glyph, Line, page_lines
 
-_PRESENTATION = re.compile(r"[\uFB00-\uFDFF\uFE70-\uFEFF]")  # Latin ligatures, Arabic presentation forms A/B
 _CID = re.compile(r"^\(cid:\d+\)$")  # pdfminer's text for a glyph with no Unicode mapping
 _HYPHEN_END = re.compile(r"[^\W\d_][-\u00AD\u2010]$")
 _PAGE_NUMBER = re.compile(r"^[\W_]*(?:page|صفحة|ص)?\s*[\d٠-٩]+(?:\s*(?:/|of|من)\s*[\d٠-٩]+)?[\W_]*$", re.IGNORECASE)
 
 
 @dataclass
-class _Glyph:
-    text: str
-    x0: float
-    x1: float
-    base: float
-    size: float
-    mark: bool
-
-
-@dataclass
-class _Line:
-    text: str
-    base: float
-    size: float
-    x0: float
-    x1: float
-    rtl: bool
-    first_word: float  # width of the line's first word (its rightmost in a right-to-left line)
-    column: int = 0  # 0 across the page, 1 and 2 the columns of a two-column page (rag.formats.columns)
-
-
-@dataclass
 class _Para:
-    lines: list[_Line] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
 
     @property
     def size(self) -> float:
@@ -67,14 +42,14 @@ def _turn(x: float, y: float, quarter: int) -> tuple[float, float]:
     return [(x, y), (y, -x), (-x, -y), (-y, x)][quarter]
 
 
-def _glyphs(layout: Any) -> tuple[list[_Glyph], float | None]:
+def _glyphs(layout: Any) -> tuple[list[Glyph], float | None]:
     """Every character drawn on a page (inside form XObjects too) in the direction most of its text runs
     (a page turned a quarter turn reads like an upright one; a few turned labels on an upright page are
     dropped), and the page's left plus right edge when its text is upright (for mirroring a margin; None
     otherwise: a turned block need not sit between symmetric margins)."""
     from pdfminer.layout import LTChar, LTContainer
 
-    found: dict[int, list[_Glyph]] = {}
+    found: dict[int, list[Glyph]] = {}
     stack = [layout]
     while stack:
         obj = stack.pop()
@@ -89,7 +64,7 @@ def _glyphs(layout: Any) -> tuple[list[_Glyph], float | None]:
             (x0, y0), (x1, y1) = _turn(obj.x0, obj.y0, quarter), _turn(obj.x1, obj.y1, quarter)
             size = abs(y1 - y0) or math.hypot(a, b)
             found.setdefault(quarter, []).append(
-                _Glyph(text, min(x0, x1), max(x0, x1), _turn(e, f, quarter)[1], size, mark)
+                Glyph(text, min(x0, x1), max(x0, x1), _turn(e, f, quarter)[1], size, mark)
             )
         elif isinstance(obj, LTContainer):
             stack.extend(reversed(list(obj)))
@@ -97,128 +72,7 @@ def _glyphs(layout: Any) -> tuple[list[_Glyph], float | None]:
     return found.get(quarter, []), float(layout.x0 + layout.x1) if quarter == 0 else None
 
 
-def _line_units(glyphs: list[_Glyph]) -> list[str]:
-    """Glyph texts left to right, presentation forms folded: marks joined to the letter they sit on, spaces where
-    the gap is a space, zero-advance spaces (an unused soft hyphen) and glyphs drawn twice (fake bold) dropped.
-
-    A mark is drawn from a point inside its letter (often a hair left of its edge), so its letter is the one
-    starting last at or just before that point; on a ligature (lam-alef) it follows the ligature's first letter.
-    """
-    bases = sorted((g for g in glyphs if not g.mark), key=lambda g: (g.x0, g.x1))
-    marks = [g for g in glyphs if g.mark]
-    units: list[list[str]] = []
-    kept: list[_Glyph] = []
-    for i, g in enumerate(bases):
-        nxt = bases[i + 1] if i + 1 < len(bases) else None
-        if g.text.isspace() and (nxt is None or nxt.x0 < g.x0 + 0.5 * (g.x1 - g.x0)):
-            continue
-        if kept and kept[-1].text == g.text and abs(kept[-1].x0 - g.x0) < 0.1 * g.size:
-            continue
-        if kept and not g.text.isspace() and not kept[-1].text.isspace() and g.x0 - kept[-1].x1 > 0.2 * g.size:
-            units.append([" "])
-            kept.append(_Glyph(" ", kept[-1].x1, g.x0, g.base, g.size, False))
-        units.append([g.text])
-        kept.append(g)
-    for m in marks:
-        letters = [i for i, g in enumerate(kept) if not g.text.isspace()]
-        before = [i for i in letters if kept[i].x0 <= m.x0 + 0.05 * m.size]
-        if before or letters:
-            units[max(before, key=lambda i: kept[i].x0) if before else letters[0]].append(m.text)
-    out = []
-    for base, *on in units:
-        base = _fold(base)
-        out.append(base[:1] + "".join(on) + base[1:])
-    return out
-
-
-def _fold(unit: str) -> str:
-    return _PRESENTATION.sub(lambda m: unicodedata.normalize("NFKC", m.group()), unit)
-
-
-def _lines(glyphs: list[_Glyph], rtl_document: bool) -> list[_Line]:
-    """Glyphs grouped by baseline (top to bottom) into lines, in reading order (a two-column page column by
-    column) and each in logical order; a mark (raised or lowered by the font) joins the nearest line, and so
-    does a superscript or subscript (smaller glyphs just above or below a line's baseline)."""
-    rows: list[list[_Glyph]] = []
-    for g in sorted((g for g in glyphs if not g.mark), key=lambda g: -g.base):
-        if rows and abs(rows[-1][0].base - g.base) <= 0.3 * max(g.size, rows[-1][0].size):
-            rows[-1].append(g)
-        else:
-            rows.append([g])
-    rows = _attach_scripts(rows)
-    ordered = reading_order(rows, rtl_document)
-    for m in (g for g in glyphs if g.mark):
-        if ordered:
-            _, row = min(ordered, key=lambda cr: (round(abs(cr[1][0].base - m.base)), _outside(cr[1], m.x0)))
-            row.append(m)
-    out = []
-    for column, row in ordered:
-        units = _line_units(row)
-        rtl = _base_rtl(units, rtl_document)
-        text = "".join(to_logical(units, rtl=rtl)).strip()
-        if text:
-            sizes = [g.size for g in row if not g.text.isspace()]
-            base = max(Counter(g.base for g in row).items(), key=lambda kv: kv[1])[0]
-            x0, x1 = min(g.x0 for g in row), max(g.x1 for g in row)
-            out.append(_Line(text, base, statistics.median(sizes), x0, x1, rtl, _first_word(row, rtl), column))
-    return out
-
-
-_CLOSING = frozenset(".,:;!?،؛؟")
-
-
-def _base_rtl(units: list[str], rtl_document: bool) -> bool:
-    """Whether a line (glyph texts left to right) is laid out right to left: most of its letters are, unless
-    its closing punctuation shows otherwise (a paragraph's "." sits at its end side: the left end of an English
-    sentence set in a right-to-left paragraph, the right end of an Arabic one in a left-to-right paragraph).
-    A line of numbers alone follows the page."""
-    letters = "".join(units)
-    rtl_n = sum(unicodedata.bidirectional(ch) in ("R", "AL") for ch in letters)
-    ltr_n = sum(unicodedata.bidirectional(ch) == "L" for ch in letters)
-    rtl = rtl_n > ltr_n or (rtl_document and (rtl_n > 0 or ltr_n == 0))
-    ink = [u for u in units if not u.isspace()]
-    if len(ink) > 1:
-        if not rtl and ink[0] in _CLOSING and unit_class(ink[-1]) in "LD":
-            return True
-        if rtl and ink[-1] in _CLOSING and unit_class(ink[0]) == "R":
-            return False
-    return rtl
-
-
-def _attach_scripts(rows: list[list[_Glyph]]) -> list[list[_Glyph]]:
-    """Rows of small glyphs within half a line of a larger row's baseline, inside its width, join that row."""
-
-    def size(row: list[_Glyph]) -> float:
-        return statistics.median(g.size for g in row)
-
-    kept = list(rows)
-    for row in rows:
-        hosts = [
-            other
-            for other in kept
-            if other is not row
-            and size(row) < 0.85 * size(other)
-            and abs(other[0].base - row[0].base) < 0.6 * size(other)
-            and min(g.x0 for g in other) - size(other) <= min(g.x0 for g in row)
-            and max(g.x1 for g in row) <= max(g.x1 for g in other) + size(other)
-        ]
-        if hosts:
-            min(hosts, key=lambda other: abs(other[0].base - row[0].base)).extend(row)
-            kept.remove(row)
-    return kept
-
-
-def _outside(row: list[_Glyph], x: float) -> float:
-    """How far x lies outside a row's horizontal extent (0 inside it)."""
-    return max(0.0, min(g.x0 for g in row) - x, x - max(g.x1 for g in row))
-
-
-def _first_word(row: list[_Glyph], rtl: bool) -> float:
-    ink = sorted((g for g in row if not g.mark and not g.text.isspace()), key=lambda g: g.x0, reverse=rtl)
-    return first_word(ink, rtl) if ink else 0.0
-
-
-def _leading(pages: list[list[_Line]]) -> float:
+def _leading(pages: list[list[Line]]) -> float:
     """The document's line spacing as a multiple of font size: the tightest gap between two lines of one size."""
     ratios = [
         (a.base - b.base) / a.size
@@ -229,7 +83,7 @@ def _leading(pages: list[list[_Line]]) -> float:
     return max(1.0, min(ratios, default=1.2))
 
 
-def _paragraphs(lines: list[_Line], leading: float, axis: float | None) -> list[_Para]:
+def _paragraphs(lines: list[Line], leading: float, axis: float | None) -> list[_Para]:
     """Lines joined into paragraphs. A new one starts after a line that stops short of the text's far edge by
     more than the next line's first word (the word would have fitted: the writer ended the paragraph there),
     at a gap wider than the line spacing, and where the font size changes. The far edge is the
@@ -263,7 +117,7 @@ def _continues(text: str, nxt: str) -> bool:
     return bool(_HYPHEN_END.search(text)) and nxt[:1].islower()
 
 
-def _join(lines: list[_Line]) -> str:
+def _join(lines: list[Line]) -> str:
     """One paragraph's lines as one line of text; a word hyphenated across a line break is rejoined."""
     text = ""
     for ln in lines:
@@ -272,7 +126,7 @@ def _join(lines: list[_Line]) -> str:
     return text
 
 
-def _furniture(pages: list[list[_Line]]) -> set[tuple[int, int]]:
+def _furniture(pages: list[list[Line]]) -> set[tuple[int, int]]:
     """(page, line) positions of running headers and footers: a first or last line of a page that is a page
     number, or whose text (digits aside) is the first or last line of at least half of the pages (3 or more)."""
 
@@ -294,7 +148,7 @@ def _furniture(pages: list[list[_Line]]) -> set[tuple[int, int]]:
     return out
 
 
-def _page_texts(pages: list[list[_Line]], axes: list[float | None]) -> list[str]:
+def _page_texts(pages: list[list[Line]], axes: list[float | None]) -> list[str]:
     furniture = _furniture(pages)
     pages = [[ln for i, ln in enumerate(lines) if (p, i) not in furniture] for p, lines in enumerate(pages)]
     leading = _leading(pages)
@@ -333,7 +187,7 @@ def read_pdf(path: Path) -> list[str]:
     manager = PDFResourceManager()
     device = PDFPageAggregator(manager, laparams=None)
     interpreter = PDFPageInterpreter(manager, device)
-    pages: list[list[_Glyph]] = []
+    pages: list[list[Glyph]] = []
     axes: list[float | None] = []
     try:
         with open(path, "rb") as fh:
@@ -355,4 +209,4 @@ def read_pdf(path: Path) -> list[str]:
     rtl_document = sum(unicodedata.bidirectional(c) in ("R", "AL") for c in all_letters) > sum(
         unicodedata.bidirectional(c) == "L" for c in all_letters
     )
-    return _page_texts([_lines(glyphs, rtl_document) for glyphs in pages], axes)
+    return _page_texts([page_lines(glyphs, rtl_document) for glyphs in pages], axes)

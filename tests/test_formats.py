@@ -179,6 +179,7 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
         "locked.docx": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "password-protected"),
         "binary.html": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
         "unreadable.html": (("<p>" + "\ufffd" * 50 + " ok</p>").encode(), "unreadable"),
+        "private.htm": (("<p>" + "\ue000\ue001" * 30 + " ok</p>").encode(), "unreadable"),
         "empty.html": (b"<html><body><script>x()</script></body></html>", "no text"),
     }
     out = {}

@@ -7,6 +7,7 @@ text is exactly this extracted text, so citations stay verbatim spans of it.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from rag.errors import DocumentError
 
 EXTRACTED = (".pdf", ".docx", ".html", ".htm")
 PAGE_BREAK = "\n\n"
-MAX_UNREADABLE = 0.2  # share of replacement characters above which an extraction is refused
+MAX_UNREADABLE = 0.2  # share of replacement or private-use characters above which an extraction is refused
 
 
 @dataclass
@@ -41,7 +42,7 @@ def _check(path: Path, got: Extracted) -> Extracted:
         if path.suffix.lower() == ".pdf":
             raise DocumentError(f"{path}: no extractable text; OCR is not supported (a scanned PDF holds only images)")
         raise DocumentError(f"{path}: no text found in it; nothing to ingest")
-    bad = sum(ch == "\ufffd" for ch in visible)
+    bad = sum(ch == "\ufffd" or unicodedata.category(ch) == "Co" for ch in visible)  # no mapping, or private use
     if bad > MAX_UNREADABLE * len(visible):
         raise DocumentError(
             f"{path}: {bad / len(visible):.0%} of the extracted characters are unreadable (fonts without a "

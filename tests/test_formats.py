@@ -376,3 +376,13 @@ def test_footnote_marks_and_a_paragraph_in_the_other_direction(tmp_path):
         "The plant employs 350 people3 from nearby villages, and H2O is pumped daily. It cools the turbines.",
         "ثم عربي مرة أخرى (2020).",
     ]
+
+
+@needs_chromium
+def test_a_mostly_scanned_pdf_is_refused_too(tmp_path):
+    make = _make_module()
+    canvas = "<canvas width=600 height=300 style='display:block;break-before:page'></canvas>"
+    html = f"<p>Scanned by a phone app.</p>{canvas * 3}"
+    pdf = make.print_pdf(html, tmp_path / "mostly.pdf")
+    with pytest.raises(DocumentError, match="no extractable text on 3 of 4 pages; OCR is not supported"):
+        load_file(pdf, max_bytes=MB)

@@ -67,7 +67,14 @@ def extract(path: Path, raw: bytes) -> Extracted:
 
         if not raw.lstrip()[:5].startswith(b"%PDF"):
             raise DocumentError(f"{path}: not a PDF (no %PDF header); check the file")
-        return _check(path, _paged(read_pdf(path)))
+        pages = read_pdf(path)
+        blank = sum(not any(ch.isalnum() for ch in page) for page in pages)
+        if 0 < blank < len(pages) and blank > len(pages) / 2:
+            raise DocumentError(
+                f"{path}: no extractable text on {blank} of {len(pages)} pages; OCR is not supported (scanned "
+                "pages hold only images)"
+            )
+        return _check(path, _paged(pages))
     if suffix == ".docx":
         from rag.formats.word import read_docx
 

@@ -298,7 +298,8 @@ def test_html_without_main_or_article_drops_menus_by_link_density(tmp_path):
     page.write_text(
         "<html><body><div class='top'><a href='/'>Home</a> | <a href='/a'>About us</a> | <a href='/c'>Contact</a></div>"
         "<div id='content'><h2>Spring fair</h2><p>The fair opens on <a href='/d'>Friday</a> at the old market hall."
-        "</p><ul><li><a href='/x'>Older posts</a></li><li><a href='/y'>Newer posts</a></li></ul></div></body></html>",
+        "</p><ul><li><a href='/x'>Older posts</a></li><li><a href='/y'>Newer posts</a></li></ul>"
+        "<section id='comments'><p>Great fair, see you there!</p></section></div></body></html>",
         encoding="utf-8",
     )
     assert load_file(page, max_bytes=MB).text == "## Spring fair\n\nThe fair opens on Friday at the old market hall."

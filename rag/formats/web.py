@@ -3,9 +3,9 @@
 The content root is the page's <main> (or role="main"), else its longest <article>, else <body>. Inside it,
 what is not reading text goes: scripts, styles, forms, navigation, asides, page headers and footers outside
 an article, hidden elements, blocks whose class or id names them as furniture (cookie and consent banners,
-share bars, newsletter boxes, breadcrumbs), and blocks that are mostly link text (menus, "related" lists: the
-link-density signal of boilerplate detectors such as jusText). Block elements become paragraphs, table rows
-become "cell | cell" lines, h1-h6 become "#"-headings.
+share bars, newsletter boxes, breadcrumbs, comment threads, related-story lists), and blocks that are mostly
+link text (menus: the link-density signal of boilerplate detectors such as jusText). Block elements become
+paragraphs, table rows become "cell | cell" lines, h1-h6 become "#"-headings.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ _DROP |= {"select", "textarea", "dialog", "object", "embed", "canvas", "video", 
 _DROP_ROLES = {"navigation", "banner", "contentinfo", "complementary", "dialog", "alertdialog", "search"}
 _FURNITURE = {"cookie", "cookies", "consent", "gdpr", "banner", "newsletter", "subscribe", "share", "sharing"}
 _FURNITURE |= {"social", "breadcrumb", "breadcrumbs", "promo", "advert", "advertisement", "ad", "ads", "sidebar"}
-_FURNITURE |= {"navbar", "menu", "popup", "modal", "skip"}
+_FURNITURE |= {"navbar", "menu", "popup", "modal", "skip", "comments", "related"}
 _BLOCKS = {"p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre"}
 _BLOCKS |= {"figure", "figcaption", "table", "tr", "address", "header", "footer", "body", "br", "hr", "details"}
 _BLOCKS |= {"summary", "caption", "h1", "h2", "h3", "h4", "h5", "h6"}

@@ -265,7 +265,7 @@ def render_answer(ans: Answer, sources: Callable[[str], Any], *, weak: bool = Fa
 
 def _page(c: Citation, t: dict[str, str]) -> str:
     """The page beside a quote from a paged document (" · p. 2" for a PDF), nothing otherwise."""
-    return f" · {t['page']}\u00a0<bdi>{c.page}</bdi>" if c.page else ""
+    return f" · <bdi>{t['page']}\u00a0{c.page}</bdi>" if c.page else ""  # one isolate: "p. 3" in Arabic lines too
 
 
 def _citation(c: Citation, title: str, doc: Any, t: dict[str, str], direction: str) -> str:

@@ -288,7 +288,7 @@ def test_the_chat_shows_a_pdf_quotes_page_and_nothing_for_other_formats():
     cite = Citation(n=1, quote=quote, source="r.pdf", start=6, end=18, paragraph=3, page=doc.page_at(6))
     ans = Answer(question="q", text=f"[1] «{quote}»", language="en", abstained=False, citations=[cite])
     html = render_answer(ans, lambda _: doc)
-    assert cite.page == 2 and html.count("p.\u00a0<bdi>2</bdi>") == 2  # beside the quote and in the citation
+    assert cite.page == 2 and html.count("<bdi>p.\u00a02</bdi>") == 2  # beside the quote and in the citation
     plain = ans.model_copy(update={"citations": [cite.model_copy(update={"page": None})]})
     assert "p.\u00a0" not in render_answer(plain, lambda _: doc)
 

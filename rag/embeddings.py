@@ -1,8 +1,10 @@
-"""Multilingual sentence embeddings behind LangChain's `Embeddings` interface, fully offline.
+"""Multilingual sentence embeddings with LangChain's `Embeddings` methods, fully offline.
 
 Two runtimes of the same model: sentence-transformers (torch) builds the store; questions are embedded by
 rag.query_encoder (numpy, the same vectors at cosine > 0.99999), which starts in a fraction of a second where
 importing torch and sentence-transformers takes several. `for_store()` hands ingestion the first.
+The classes implement LangChain's interface (`embed_documents`, `embed_query`) without inheriting it: importing
+langchain_core costs half a second of a one-off question.
 """
 
 from __future__ import annotations
@@ -11,8 +13,6 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from langchain_core.embeddings import Embeddings
 
 from rag.errors import ModelError
 from rag.settings import Settings
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 ProgressFn = Callable[[int], None]
 
 
-class SentenceTransformerEmbeddings(Embeddings):
+class SentenceTransformerEmbeddings:
     """A sentence-transformers model (or rag.query_encoder's numpy run of one); uses its `query`/`passage`
     prompts when it defines them."""
 

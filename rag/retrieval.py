@@ -1,20 +1,18 @@
 """Hybrid cross-lingual retrieval: e5 dense + USE dense + Arabic BM25, fused by reciprocal rank (plus, for an
 English question naming the country the sources are about, e5 without that name: `unnamed`).
 
-Exposed as a LangChain `BaseRetriever`, so the answering chain composes it with runnables.
+A plain class (importing LangChain costs half a second of a one-off question); `as_langchain()` wraps it in a
+LangChain `BaseRetriever` for chains that compose it with runnables.
 """
 
 from __future__ import annotations
 
 import re
 import time
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document as LCDocument
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
 
 from rag.answering.focus import COUNTRIES, countries_in, country_forms, named_by_most
 from rag.bridge import synonym_groups, translate_grouped
@@ -128,10 +126,9 @@ def build_components(settings: Settings, *, store=None, embeddings=None, second=
     return store, embeddings, second
 
 
-class HybridRetriever(BaseRetriever):
+@dataclass(eq=False)
+class HybridRetriever:
     """Sentence-level retrieval over the store; each result carries its chunk and scores."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
 
     store: Any
     embeddings: Any
@@ -139,8 +136,8 @@ class HybridRetriever(BaseRetriever):
     k: int = 8
     candidates: int = 30
     mode: str = "hybrid"  # or "dense" / "bm25", for comparisons
-    _lexical: BM25Index | None = None
-    _reranker: Reranker | None = None
+    _lexical: BM25Index | None = field(default=None, init=False, repr=False)
+    _reranker: Reranker | None = field(default=None, init=False, repr=False)
 
     def reranker(self) -> Reranker | None:
         """The reranker (needs the second encoder and its vocabulary)."""
@@ -319,8 +316,22 @@ class HybridRetriever(BaseRetriever):
         order = np.argsort(-p, kind="stable")
         return [head[i] for i in order], x[order]
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LCDocument]:
-        return [
-            LCDocument(page_content=r.chunk.text, id=r.chunk.id, metadata={"retrieved": r})
-            for r in self.retrieve(query)
-        ]
+    def as_langchain(self) -> Any:
+        """This retriever as a LangChain `BaseRetriever` (`.invoke(question)` returns Documents whose metadata
+        holds each Retrieved)."""
+        from langchain_core.documents import Document
+        from langchain_core.retrievers import BaseRetriever
+        from pydantic import ConfigDict
+
+        hybrid = self
+
+        class LangChainRetriever(BaseRetriever):
+            model_config = ConfigDict(arbitrary_types_allowed=True)
+
+            def _get_relevant_documents(self, query: str, *, run_manager: Any) -> list[Document]:
+                return [
+                    Document(page_content=r.chunk.text, id=r.chunk.id, metadata={"retrieved": r})
+                    for r in hybrid.retrieve(query)
+                ]
+
+        return LangChainRetriever()

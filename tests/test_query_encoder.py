@@ -124,3 +124,9 @@ def test_use_snapshot_gives_the_same_tokens_and_vectors(tmp_path):
     again = SecondEncoder(tmp_path)  # a damaged snapshot: loaded the package's way and written again
     assert np.array_equal(again.encode(TEXTS), plain.encode(TEXTS))
     assert np.array_equal(SecondEncoder(tmp_path).encode(TEXTS), plain.encode(TEXTS))
+
+
+def test_the_retriever_is_still_a_langchain_retriever_on_demand(fake_pipeline):
+    docs = fake_pipeline.retriever.as_langchain().invoke("مركز أستانا المالي الدولي")
+    assert docs and docs[0].metadata["retrieved"].chunk.text == docs[0].page_content
+    assert [d.id for d in docs] == [r.chunk.id for r in fake_pipeline.retriever.retrieve("مركز أستانا المالي الدولي")]

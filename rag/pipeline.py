@@ -70,6 +70,14 @@ class Pipeline:
             ensure_vocabulary(self.store, self.second)
             self._vocabulary_checked = True
 
+    def encode_together(self) -> None:
+        """Encode the questions of requests answered at once in shared batches (rag.batching): for servers."""
+        from rag.batching import Coalescing
+
+        self.embeddings = self.retriever.embeddings = Coalescing(self.embeddings)
+        if self.second is not None:
+            self.second = self.retriever.second = Coalescing(self.second)
+
     def similarity(self, question: str, passages: list[str]) -> list[float]:
         """Cosine similarity of a question to short passages (e5 query vs passage vectors)."""
         q = self.embeddings.encode([expand_query(question)], query=True)[0]
@@ -222,14 +230,18 @@ def answer(
     q, notes = clean_question(question, limit)  # before loading anything: bad input fails fast
     pipe = pipeline or get_pipeline(settings)
     try:
-        return _answer(q, notes, history, pipe, t0)
+        return _answer(q, list(notes), history, pipe, t0)
     except RagError:
         raise
-    except Exception as exc:  # the store went away under us, or a bug (which keeps its traceback)
+    except Exception as exc:  # the store went away, or another process wrote to it meanwhile, or a bug
         down = pipe.store.unavailable()
-        if down is None:
-            raise
-        raise down from exc
+        if down is not None:
+            raise down from exc
+        if not pipe.store.written_elsewhere():
+            raise  # a bug: it keeps its traceback
+        log.warning("another process wrote to the store while answering (%s); reloading it and answering again", exc)
+        pipe.store.reload()
+        return _answer(q, list(notes), history, pipe, time.perf_counter())
 
 
 def _answer(q: str, notes: list[str], history: list | None, pipe: Pipeline, t0: float) -> Answer:

@@ -39,7 +39,13 @@ class Settings(BaseSettings):
         description="Another sentence-transformers folder (or hub name, needs network) instead of e5-small.",
     )
     embedding_batch_size: int = Field(default=16, ge=1, description="Texts per encode() batch while ingesting.")
-    threads: int = Field(default=2, ge=1, description="Torch CPU threads.")
+    threads: int = Field(default=2, ge=1, description="Torch CPU threads (the chat server uses 1 unless this is set).")
+    answer_workers: int = Field(
+        default=8,
+        ge=1,
+        description="Questions the chat server answers at once (their question vectors encoded in one batch, each "
+        "on one thread); the rest wait their turn in order.",
+    )
     llm: str = Field(
         default="extractive",
         description="Answer backend: extractive | openai:MODEL | ollama:MODEL | gguf:PATH.",

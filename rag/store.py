@@ -215,6 +215,33 @@ class Store:
             return _read_only(path, "it became read-only while in use")
         return None
 
+    def written_elsewhere(self) -> bool:
+        """Whether another process is writing to this local store right now (it holds the ingestion lock), or
+        wrote to it since this process last looked: an embedded Chroma read at that moment can fail ("Error
+        finding id": its in-memory vector index behind the other process's rows)."""
+        if self.settings.chroma_url:
+            return False  # a server orders its own reads and writes
+        if self.generation() != self._seen:
+            return True
+        import fcntl
+
+        try:
+            with open(Path(self.location) / ".ingest.lock", "a+") as fh:
+                fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                fcntl.flock(fh, fcntl.LOCK_UN)
+        except BlockingIOError:
+            return True
+        except OSError:
+            return False
+        return False
+
+    def reload(self) -> None:
+        """Open the local store afresh: what other processes wrote becomes visible."""
+        with _REOPEN_LOCK:
+            forget_clients()
+            self._open()
+            self._seen = self.generation()
+
     def refresh(self) -> str:
         """The store's generation token; first reopens a local store that another process wrote to.
 

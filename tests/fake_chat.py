@@ -20,6 +20,7 @@ if __name__ == "__main__":
     settings = Settings(use_second_encoder=False)
     pipe = Pipeline(settings, embeddings=FakeEmbeddings(), second=None)
     pipe.ensure_corpus()
+    pipe.encode_together()  # as rag.ui.make_ui does
     ui = ChatUI(
         settings,
         answer_fn=lambda q, history=None: answer(q, history=history, pipeline=pipe),

@@ -234,3 +234,88 @@ def test_ingestion_killed_half_way_into_a_chroma_server_then_rerun_matches_a_cle
     finally:
         server.stop()
         forget_clients()
+
+
+def test_sixteen_api_clients_while_another_process_ingests_all_get_answers(tmp_path):
+    """16 concurrent `/ask` clients keep asking until a `rag ingest` of a long new document in another process
+    has finished (each asks at least three times): every request gets its answer, the server logs no error."""
+    import threading
+
+    store = tmp_path / "store"
+    env = _env(RAG_STORE_DIR=str(store))
+    chat = Chat(env, tmp_path / "chat.log")
+    big = tmp_path / "harbour.txt"
+    big.write_text(
+        "".join(f"Sentence {i} tells of the harbour of Port {i % 97} and its {i % 13} cranes.\n" for i in range(1200)),
+        encoding="utf-8",
+    )
+    results: list[str] = []
+    lock = threading.Lock()
+    ingest = subprocess.Popen([sys.executable, "-c", FAKE_INGEST, str(big)], env=env, cwd=ROOT)
+
+    def client() -> None:
+        from gradio_client import Client
+
+        api, asked = Client(f"http://127.0.0.1:{chat.port}", verbose=False), 0
+        while asked < 3 or ingest.poll() is None:
+            try:
+                out = api.predict(AR_Q, api_name="/ask")
+                got = "ok" if AR_A in out["text"] and out["citations"] else f"wrong: {out['text'][:100]}"
+            except Exception as exc:
+                got = f"{type(exc).__name__}: {exc}"
+            with lock:
+                results.append(got)
+            asked += 1
+
+    try:
+        threads = [threading.Thread(target=client) for _ in range(16)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=300)
+        assert ingest.wait(timeout=60) == 0
+        assert len(results) >= 48 and set(results) == {"ok"}, [r for r in results if r != "ok"][:5]
+        assert not chat.log_lines("Traceback") and not chat.log_lines("ERROR")
+        late = chat.ask("harbour of Port 42 and its cranes")
+        assert late["citations"] and late["citations"][0]["source"] == "harbour.txt"  # the new document is served
+    finally:
+        ingest.kill()
+        chat.close()
+
+
+def test_a_question_that_fails_while_another_process_writes_is_answered_again_on_the_reloaded_store(fake_pipeline):
+    """An embedded Chroma read can fail while another process writes ("Error finding id"); with the ingestion
+    lock held elsewhere, the question is answered again on the reloaded store. Without a writer it is a bug."""
+    from rag.pipeline import answer
+
+    store, calls = fake_pipeline.store, []
+    search = store.search
+
+    def fails_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("Error executing plan: Internal error: Error finding id")
+        return search(*args, **kwargs)
+
+    lock = fake_pipeline.settings.store_dir / ".ingest.lock"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import fcntl, time; f = open({str(lock)!r}, 'a+'); fcntl.flock(f, fcntl.LOCK_EX); "
+            "print('locked', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        store.search = fails_once
+        assert AR_A in answer(AR_Q, pipeline=fake_pipeline).text and len(calls) >= 2
+    finally:
+        holder.kill()
+        holder.wait()
+    fake_pipeline.store.search = fails_once  # reload() kept the object: the instance attribute is still there
+    calls.clear()
+    with pytest.raises(RuntimeError, match="Error finding id"):
+        answer(AR_Q, pipeline=fake_pipeline)

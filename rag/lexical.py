@@ -80,6 +80,15 @@ def _damaged(exc: sqlite3.Error) -> bool:
     return "not a database" in str(exc) or "malformed" in str(exc)
 
 
+def _identity(path: Path | None) -> tuple[int, int] | None:
+    """A file's (device, inode): it changes when the file is deleted and made again, or replaced."""
+    try:
+        st = path.stat() if path is not None else None
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino) if st is not None else None
+
+
 def _start_again(path: Path) -> None:
     """Replace a damaged index file by an empty database, once, whichever process gets here first.
 
@@ -116,6 +125,7 @@ class BM25Index:
         self._sync_lock = threading.Lock()
         self._synced = False
         self._db = self._open(path)
+        self._file = _identity(self.path)
 
     def _open(self, path: Path | None) -> sqlite3.Connection:
         if path is not None:
@@ -157,6 +167,7 @@ class BM25Index:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
             self._db = self._open(self.path)
+            self._file = _identity(self.path)
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -249,6 +260,11 @@ class BM25Index:
         Costs one small read when the store's generation token is unchanged since the last sync. While one
         thread of a process syncs, the others search the index as it is (the previous version of the changed
         documents) instead of waiting, once it has been synced at least once."""
+        if self.path is not None and _identity(self.path) != self._file:
+            # deleted (a local store rebuilt: `rag ingest --rebuild`) or started again by another process
+            log.info("the BM25 index %s was replaced; reopening it", self.path)
+            self._reopen()
+            self._synced = False
         if generation is None:
             generation = store.generation()  # read first: a write after this point shows up next time
         generation = f"{TOKENIZER_VERSION}:{generation}" if generation else ""  # a new tokenizer: a new version

@@ -82,6 +82,17 @@ def test_damaged_index_file_is_rebuilt(isolated):
     assert index.sync(Store(isolated)) == 1 and index.search("شنغهاي", 3)
 
 
+def test_an_index_file_deleted_under_a_running_index_is_made_again_on_the_next_sync(isolated):
+    # `rag ingest --rebuild` empties the store folder: a running chat must not go on with the deleted file
+    _ingest(isolated)
+    store, path = Store(isolated), index_path(isolated)
+    index = _index(isolated)
+    assert index.sync(store) == 1
+    for extra in ("", "-wal", "-shm"):
+        path.with_name(path.name + extra).unlink(missing_ok=True)
+    assert index.sync(store) == 1 and path.exists() and len(_index(isolated)) == store.count()
+
+
 def test_unwritable_index_location_falls_back_to_memory(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")

@@ -236,14 +236,14 @@ class BM25Index:
         self._db.execute("DELETE FROM chunk WHERE rowid = ?", (rowid,))
         self._db.execute("UPDATE stats SET n = n - 1, total = total - ?", (length,))
 
-    def _replace_source(self, source: str, chunks: list[tuple[str, str]], stamp: str | None, seen: str | None) -> None:
+    def _replace_source(self, source: str, chunks: list[tuple[str, str]], stamp: str | None, seen: str | None) -> bool:
         """Replace one document's entries in one transaction, unless another process changed them since this one
-        read `seen` (its stamp then) and so has newer or equal data."""
+        read `seen` (its stamp then); return whether they were replaced."""
         rows = [(cid, tokens(text)) for cid, text in chunks]  # tokenise outside the transaction
         with self._write() as db:
             now = db.execute("SELECT stamp FROM doc WHERE source = ?", (source,)).fetchone()
             if (now[0] if now else None) != seen:
-                return
+                return False
             for rowid, length in db.execute("SELECT rowid, length FROM chunk WHERE source = ?", (source,)).fetchall():
                 self._drop_row(rowid, length)
             self._remove_ids([cid for cid, _ in rows])  # an id moved from another source
@@ -253,6 +253,7 @@ class BM25Index:
                 db.execute("DELETE FROM doc WHERE source = ?", (source,))
             else:
                 db.execute("INSERT OR REPLACE INTO doc(source, stamp) VALUES (?, ?)", (source, stamp))
+        return True
 
     def sync(self, store: Any, generation: str | None = None) -> int:
         """Bring the index up to date with the store, document by document; return documents re-read.
@@ -279,13 +280,13 @@ class BM25Index:
             have = dict(self._read(lambda db: db.execute("SELECT source, stamp FROM doc").fetchall()))
             want = {doc: _stamp(meta) for doc, meta in store.document_meta().items()}
             changed = [d for d in want if have.get(d) != want[d]]
-            for doc in [d for d in have if d not in want]:
-                self._replace_source(doc, [], None, have[doc])
+            done = [self._replace_source(doc, [], None, have[doc]) for doc in have if doc not in want]
             for doc in changed:
                 chunks = [(c.id, context_text(c)) for c in store.chunks_of(doc)]
-                self._replace_source(doc, chunks, want[doc], have.get(doc))
-            with self._write() as db:
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (generation,))
+                done.append(self._replace_source(doc, chunks, want[doc], have.get(doc)))
+            if all(done):  # else another process wrote what it read, maybe older: the next sync compares again
+                with self._write() as db:
+                    db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (generation,))
             self._synced = True
         finally:
             self._sync_lock.release()

@@ -27,6 +27,7 @@ METRICS = (
     "citation_precision",
     "citation_recall",
     "answer_correct",
+    "short_correct",
     "abstain_recall",
     "false_abstain_rate",
     "page_correct",
@@ -125,6 +126,15 @@ def _matches(expected: list[list[str]], res: Answer) -> bool:
     return all(any(normalize(alt) in hay for alt in group) for group in expected)
 
 
+def _short_ok(expected: list[list[str]], short: str | None) -> bool | None:
+    """Whether the answer's lead value (a date, a number) is, or is part of, an expected answer (None without a lead
+    value or an expected answer): the lead line is read first and alone, so it must not be a wrong figure."""
+    if not short or not expected:
+        return None
+    value = normalize(short)
+    return any(value in normalize(alt) or normalize(alt) in value for alt in expected[0])
+
+
 def _rate(num: float, den: float) -> float | None:
     return round(num / den, 4) if den else None
 
@@ -134,6 +144,7 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
     ans = [r for r in results if r["answerable"]]
     una = [r for r in results if not r["answerable"]]
     paged = [r for r in ans if r.get("page_ok") is not None]
+    shorts = [r for r in ans if r.get("short_ok") is not None]
     cites = sum(r["n_citations"] for r in results)
     lat = sorted(r["latency_ms"] for r in results)
     pct = (lambda p: round(lat[min(len(lat) - 1, int(p * len(lat)))], 1)) if lat else (lambda p: None)
@@ -145,6 +156,7 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
         "citation_precision": _rate(sum(r["n_on_evidence"] for r in results), cites),
         "citation_recall": _rate(sum(r["n_on_evidence"] > 0 for r in ans), len(ans)),
         "answer_correct": _rate(sum(r["correct"] for r in ans), len(ans)),
+        "short_correct": _rate(sum(bool(r.get("short_ok")) for r in shorts), len(shorts)),
         "abstain_recall": _rate(sum(r["abstained"] for r in una), len(una)),
         "false_abstain_rate": _rate(sum(r["abstained"] for r in ans), len(ans)),
         "page_correct": _rate(sum(bool(r.get("page_ok")) for r in paged), len(paged)) if paged else None,
@@ -338,6 +350,7 @@ def _run_rows(rows: list[EvalRow], pipe, k: int, progress: bool) -> tuple[list[d
                 "n_on_evidence": len(on_ev),
                 "page_ok": None if row.page is None else any(c.page == row.page for c in res.citations if c.n in on_ev),
                 "correct": row.answerable and not res.abstained and _matches(row.expected, res),
+                "short_ok": _short_ok(row.expected, res.short_answer) if row.answerable else None,
                 "rank": rank,
                 "retrieved": [c.id for c in retrieved],
                 "latency_ms": round(latency, 1),

@@ -150,21 +150,28 @@ class Reranker:
             i += len(ps)
         return out
 
-    def clause_scores(self, question: str, sentences: Sequence[str]) -> list[float]:
-        """For each sentence, the cosine of its closest clause to the question (USE)."""
+    def clause_scores(self, question: str, sentences: Sequence[str], vector: np.ndarray | None = None) -> list[float]:
+        """For each sentence, the cosine of its closest clause to the question (USE; `vector`: the question's USE
+        vector, if already computed)."""
         have = self._cached(self._clauses, sentences, self._clause_vectors)
-        q = self.second.encode([question])[0]
+        q = self.second.encode([question])[0] if vector is None else vector
         return [float((have[s] @ q).max()) for s in sentences]
+
+
+def sentence_before(chunk: Chunk, store: Any) -> str:
+    """The sentence before this one in its document (across a paragraph break), or "" for the first."""
+    doc = store.document(chunk.source)
+    before = doc.text[max(0, chunk.start - _LOOK_BACK) : chunk.start] if doc is not None else ""
+    parts = [p.strip() for line in before.split("\n") for p in SENTENCE_END.split(line) if p.strip()]
+    return parts[-1] if parts else ""
 
 
 def with_antecedent(chunk: Chunk, store: Any) -> str:
     """The sentence, preceded by the one before it (across a paragraph break) when it opens by pointing back."""
     if not _POINTS_BACK.search(normalize(chunk.text)):
         return chunk.text
-    doc = store.document(chunk.source)
-    before = doc.text[max(0, chunk.start - _LOOK_BACK) : chunk.start] if doc is not None else ""
-    parts = [p.strip() for line in before.split("\n") for p in SENTENCE_END.split(line) if p.strip()]
-    return f"{parts[-1]}. {chunk.text}" if parts else chunk.text
+    prior = sentence_before(chunk, store)
+    return f"{prior}. {chunk.text}" if prior else chunk.text
 
 
 def _z(values: Sequence[float]) -> np.ndarray:
@@ -177,8 +184,10 @@ def rerank(
     ranked: list[Retrieved],
     reranker: Reranker | None,
     idf: Idf | None = None,
+    vector: np.ndarray | None = None,
 ) -> list[Retrieved]:
-    """Re-order the first DEPTH candidates by fused score plus the finer signal for the question's script."""
+    """Re-order the first DEPTH candidates by fused score plus the finer signal for the question's script
+    (`vector`: the expanded question's USE vector, if already computed)."""
     if reranker is None or len(ranked) < 2:
         return ranked
     head, tail = ranked[:DEPTH], ranked[DEPTH:]
@@ -187,7 +196,7 @@ def rerank(
     if is_arabic_script(question) and all(same):
         fine, weight = reranker.word_scores(question, texts, idf), ALIGN_WEIGHT
     else:
-        fine, weight = reranker.clause_scores(expand_query(question), texts), CLAUSE_WEIGHT
+        fine, weight = reranker.clause_scores(expand_query(question), texts, vector), CLAUSE_WEIGHT
     if not any(fine):
         return ranked
     combined = _z([r.score for r in head]) + weight * _z(fine)

@@ -278,7 +278,7 @@ class HybridRetriever:
         ids = [r.chunk.id for r in head]
         e5, use = _cosines(self.store, ids, qv), _cosines(self.store, ids, quse, second=True)
         texts = [with_antecedent(r.chunk, self.store) for r in head]
-        clause = reranker.clause_scores(expand_query(question), texts) if reranker else [0.0] * len(head)
+        clause = reranker.clause_scores(expand_query(question), texts, quse) if reranker else [0.0] * len(head)
         align = [0.0] * len(head)
         if reranker and is_arabic_script(question):
             mine = [i for i, t in enumerate(texts) if is_arabic_script(t)]
@@ -291,7 +291,7 @@ class HybridRetriever:
         # the hand-weighted re-ranking (rag.rerank) as one feature among the others: its ten best get its score,
         # the rest one below its lowest
         copies = [r.model_copy() for r in head]
-        by_id = {r.chunk.id: r.rank_score for r in rerank(question, copies, reranker, index.idf)}
+        by_id = {r.chunk.id: r.rank_score for r in rerank(question, copies, reranker, index.idf, quse)}
         known = [v for v in by_id.values() if v is not None]
         floor = min(known) - 1.0 if known else 0.0
         reranked = [v if (v := by_id.get(r.chunk.id)) is not None else floor for r in head]

@@ -2,7 +2,15 @@
 
 import pytest
 
-from rag.answering.extractive import abstain_text, asks_between, choose_evidence, expected_type, find_values, render
+from rag.answering.extractive import (
+    _best_value,
+    abstain_text,
+    asks_between,
+    choose_evidence,
+    expected_type,
+    find_values,
+    render,
+)
 from rag.answering.focus import (
     ATTRIBUTES,
     asked_attribute,
@@ -456,6 +464,29 @@ def test_an_extent_is_a_size_or_a_length_of_time_never_a_bare_year():
     assert find_values("extent", "The dam, 13 kilometres long, was completed in 2005.") == [(9, "13 kilometres")]
     assert find_values("extent", "توفر المنظمة الرئاسة لمدة عام.") == [(21, "لمدة عام")]
     assert find_values("extent", "It was completed in 2005.") == []
+
+
+def test_a_figure_keeps_its_currency_scale_and_separators_and_outranks_a_count_in_words():
+    assert find_values("quantity", "It hit a record $16.9 billion in 2022.") == [(16, "$16.9 billion")]
+    assert find_values("quantity", "It produced 2.9 million troy ounces.") == [(12, "2.9 million")]
+    assert find_values("quantity", "بلغت 1.5 مليون دولار") == [(5, "1.5 مليون دولار")]
+    # "each of the two winners": the figure in digits is the fact, not the count spelled out beside it
+    text = "The total prize fund was 120,000 dollars, including 15,000 dollars for each of the two winners."
+    assert [v for _, v in find_values("quantity", text)] == ["120,000 dollars", "15,000 dollars"]
+    assert find_values("quantity", "ويصنف الأطباء المرضى في ثلاث فئات") == [(24, "ثلاث")]
+    assert find_values("quantity", "No billion here.") == []  # an English scale word alone is no count
+
+
+def test_a_date_keeps_its_day_in_either_language_and_order():
+    assert find_values("date", "اختتمت يوم الخميس 13 أكتوبر 2022، أعمال") == [(18, "13 أكتوبر 2022")]
+    assert find_values("date", "won on Sunday, 21 September 2025, at") == [(15, "21 September 2025")]
+    assert find_values("date", "opened on September 21, 2025.")[0][1] == "September 21, 2025"
+
+
+def test_of_several_figures_the_one_followed_by_the_year_asked_leads():
+    text = "It grew from about $62 billion in 2017 to $115 billion in 2024."
+    assert _best_value("What was it in 2024?", text, find_values("quantity", text), None) == "$115 billion"
+    assert _best_value("What was it in 2017?", text, find_values("quantity", text), None) == "$62 billion"
 
 
 def test_which_country_takes_the_best_sentence_naming_one_which_countries_the_one_naming_most():

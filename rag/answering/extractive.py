@@ -80,12 +80,25 @@ _MONTH_ALT = "|".join(
         "اكتوبر",
         "نوفمبر",
         "ديسمبر",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ]
 )
 # Most specific first: a period, then month + year, then a bare year.
 _DATE_PATTERNS = [
     re.compile(rf"(?:من\s+)?{YEAR}\s*(?:إلى|الى|-|–|/)\s*{YEAR}"),
-    re.compile(rf"(?:{_MONTH_ALT})\s+{YEAR}"),
+    # a month and year, with the day if given: "13 أكتوبر 2022", "21 September 2025", "September 21, 2025"
+    re.compile(rf"(?:\d{{1,2}}\s+)?(?:{_MONTH_ALT})\s+(?:\d{{1,2}},?\s+)?{YEAR}"),
     re.compile(rf"\b{YEAR}\b"),
     # any year of history: "in 670", "عام 1057" (a three- or four-digit number after a word for year or "in")
     re.compile(r"(?:(?<![^\W\d_])(?:عام|سنة|سنه|في)\s+|\b(?:in|year|since|by)\s+)\d{3,4}(?!\d)", re.I),
@@ -99,15 +112,22 @@ _DURATION = re.compile(
     re.I,
 )
 # Numbers spelled out (cardinals of both languages, as any text writes small counts): "six members", "ستة أسابيع".
+# An English scale word counts only after a number ("a billion" is rare; "$16.9 billion" is one value); an Arabic
+# one stands alone ("مليون أسرة" is a million families).
 _NUMBER_WORDS = (
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred"
-    r"|dozen|thousand|million|billion"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty"
     r"|واحد|واحدة|اثنان|اثنين|ثلاث|ثلاثة|أربع|أربعة|خمس|خمسة|ست|ستة|سبع|سبعة|ثماني|ثمانية|تسع|تسعة|عشر|عشرة"
     r"|عشرون|عشرين|ثلاثون|ثلاثين|أربعون|أربعين|خمسون|خمسين|مائة|مئة|ألف|آلاف|مليون|ملايين|مليار"
 )
+_SCALE = r"hundred|thousand|million|billion|trillion|مئة|مائة|ألف|آلاف|مليون|ملايين|مليار|مليارات|تريليون"
+_CURRENCY = r"dollars?|euros?|pounds?|dirhams?|rubles?|roubles?|دولار|يورو|جنيه|درهم|روبل"
+# A number as written: its currency sign, thousands separators, a percent or scale word and a currency word stay
+# with it ("$16.9 billion", "120,000 dollars", "1.5 مليون دولار", "30 في المئة").
 _QUANTITY = re.compile(
-    r"\d+(?:[.,]\d+)?\s*(?:%|٪|في المائة|بالمائة|في المئة|مليون|مليار|ألف)?"
-    rf"|(?<![^\W\d_])(?:{_NUMBER_WORDS})(?![^\W\d_])",
+    r"(?:[$€£]\s?)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+    r"(?:\s*(?:%|٪|percent|per cent|في المائة|بالمائة|في المئة))?"
+    rf"(?:\s+(?:{_SCALE})(?![^\W\d_]))?(?:\s+(?:{_CURRENCY})(?![^\W\d_]))?"
+    rf"|(?<![^\W\d_])(?:{_NUMBER_WORDS})(?:\s+(?:{_SCALE}))?(?![^\W\d_])",
     re.I,
 )
 # A size: a number with a unit of length, area or weight ("13 kilometres", "3 كم").
@@ -257,11 +277,25 @@ def find_values(kind: str, text: str) -> list[tuple[int, str]]:
                 continue
             if not any(a < m.end() and m.start() < b for a, b, _ in found):
                 found.append((m.start(), m.end(), value))
+    if kind == "quantity" and any(any(ch.isdigit() for ch in v) for *_, v in found):
+        # a figure written in digits is the fact; a count spelled out beside it ("each of the two winners") is not
+        found = [f for f in found if any(ch.isdigit() for ch in f[2])]
     return [(a, v) for a, _, v in sorted(found)]
 
 
 def _best_value(question: str, text: str, values: list[tuple[int, str]], scorer: Scorer | None) -> str:
-    """With several candidate values, the one whose preceding words best match the question."""
+    """With several candidate values, the one whose preceding words best match the question; first, of the values
+    followed (before the next value) by a number the question names, those: "$62 billion in 2017 to $115 billion
+    in 2024" asked about 2024."""
+    asked = set(re.findall(r"\d+", question))
+    if asked and len(values) > 1:
+        ends = [a for a, _ in values[1:]] + [len(text)]
+        named = [
+            (a, v)
+            for (a, v), end in zip(values, ends, strict=True)
+            if asked & set(re.findall(r"\d+", text[a + len(v) : end]))
+        ]
+        values = named or values
     if len(values) == 1 or scorer is None:
         return values[0][1]
     contexts = [text[max(0, a - 80) : a + len(v)] for a, v in values]

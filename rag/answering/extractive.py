@@ -45,6 +45,7 @@ from rag.answering.focus import (
     regions_in,
     years_in,
 )
+from rag.answering.values import in_language
 from rag.schema import Retrieved
 from rag.text import detect_language, is_arabic_script, normalize, tokens
 
@@ -773,6 +774,8 @@ def render(language: str, evidence: Evidence, quotes: list[str], source_language
         if language == "en" and evidence.expected_type in ("date", "month", "duration", "extent"):
             english = (english_date if evidence.expected_type in ("date", "month") else english_duration)(short)
             short = english if english == short else f"{english} ({short})"
+        else:  # a figure or size in the other language: read out in the asker's ("$16.9 billion": "16.9 مليار دولار")
+            short = in_language(short, language)
         lines.append(t["lead"].format(short=short))
         lines.append("")
     says = "two" if evidence.alternatives else "says"

@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 import sys
 
+from rag.chat import ChatUI
 from rag.pipeline import Pipeline, answer
 from rag.settings import Settings
-from rag.ui import ChatUI, serve
+from rag.ui import serve
 from tests.conftest import FakeEmbeddings
 
 if __name__ == "__main__":

@@ -280,8 +280,8 @@ def test_answers_from_a_pdf_cite_the_right_page(isolated):
 
 
 def test_the_chat_shows_a_pdf_quotes_page_and_nothing_for_other_formats():
+    from rag.chat_render import render_answer
     from rag.schema import Answer, Citation, Document
-    from rag.ui import render_answer
 
     doc = Document(id="r.pdf", text="One.\n\nTwo is here.", title="R", pages=[0, 6], language="en")
     quote = "Two is here."

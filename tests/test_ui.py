@@ -7,9 +7,10 @@ import time
 
 import pytest
 
+from rag.chat import ChatSession, ChatUI, safe_upload_name
+from rag.chat_render import has_content, is_weak, render_answer, render_question, words_of
 from rag.errors import DocumentError
 from rag.schema import Answer, Chunk, Citation, Document, IngestReport, Retrieved
-from rag.ui import ChatSession, ChatUI, has_content, is_weak, render_answer, render_question, safe_upload_name, words_of
 
 SOURCE = Document(
     id="doc.txt",

@@ -224,8 +224,10 @@ def slow_server(tmp_path_factory):
     waiting and Stop, without depending on how fast the machine is."""
     import threading
 
+    from rag.chat import ChatUI
+    from rag.chat_render import words_of
     from rag.settings import Settings
-    from rag.ui import ChatUI, serve, words_of
+    from rag.ui import serve
     from tests.test_ui import SOURCE, quoted
 
     release = threading.Event()

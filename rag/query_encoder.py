@@ -12,6 +12,7 @@ identical (tests/test_embeddings_onnx.py). The store is still built by sentence-
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -254,6 +255,7 @@ class NumpyE5:
         self.tokenizer = UnigramTokenizer(folder, max_length)
         self.bert = NumpyBert(folder)
         self.pad = self.tokenizer.ids["<pad>"]
+        self._limit: Any = None
 
     def get_embedding_dimension(self) -> int:
         """Length of every vector."""
@@ -266,9 +268,20 @@ class NumpyE5:
         `encode`; its other `options` ask for what this always returns: normalised numpy vectors)."""
         if options.get("normalize_embeddings") is False:
             raise ValueError("the question path returns normalised vectors only")
-        # BLAS threads are the process's: a lone question runs faster on two (29 vs 39 ms on 2 idle cores); the chat
-        # server, answering several at once, limits every BLAS link to one (rag.ui.serving)
-        return self._encode(texts, self.prompts.get(prompt_name or "", ""), batch_size)
+        with self._one_thread():
+            return self._encode(texts, self.prompts.get(prompt_name or "", ""), batch_size)
+
+    def _one_thread(self) -> Any:
+        """One BLAS thread: for question-sized inputs a second costs more in synchronisation than it gains
+        (and stalls when the other core is busy)."""
+        if self._limit is None:
+            try:
+                from threadpoolctl import ThreadpoolController
+
+                self._limit = ThreadpoolController().limit
+            except ImportError:
+                self._limit = False
+        return self._limit(limits=1, user_api="blas") if self._limit else contextlib.nullcontext()
 
     def _encode(self, texts: list[str], prefix: str, batch_size: int) -> np.ndarray:
         ids = [self.tokenizer.encode(prefix + t) for t in texts]

@@ -97,26 +97,87 @@ def words(text: str) -> set[str]:
 def add_document_words(store: Any, doc_id: str, text: str, second: Any, *, again: bool = False) -> int:
     """Embed the document's words that the vocabulary lacks (all its words when `again`: vectors of an older
     VOCAB_VERSION); mark the document done. Returns the number of words embedded."""
-    spelled = spellings(text)
-    todo = sorted(spelled) if again else store.missing_words(sorted(spelled))
-    for i in range(0, len(todo), 512):
-        part = todo[i : i + 512]
-        folded = [w for w in part if spelled[w] != w]
-        for batch, texts, as_folded in ((part, [spelled[w] for w in part], False), (folded, folded, True)):
-            if batch:
-                vectors, scripts = second.encode(texts), [script(w) for w in batch]
-                store.add_words(batch, vectors, scripts, hubness(vectors, scripts, second), folded=as_folded)
+    added = add_words(store, [text], second, again=again)
     store.mark_vocabulary(doc_id, VOCAB_VERSION)
-    return len(todo)
+    return added
+
+
+def add_words(store: Any, texts: list[str], second: Any, *, again: bool = False) -> int:
+    """Embed the words of several documents' texts that the vocabulary lacks (all of them when `again`), with one
+    read of the vocabulary and one write: a word two documents share is embedded once, in the spelling of the
+    first, as if they were added one after the other. The caller records the documents as done (VOCAB_VERSION).
+    Returns the number of words embedded."""
+    import numpy as np
+
+    per_text = [spellings(t) for t in texts]
+    union = sorted(set().union(*per_text))
+    have = set() if again else set(union) - set(store.missing_words(union))
+    cache = _model_cache(store)
+    words: list[str] = []
+    flags: list[bool] = []
+    scripts: list[str] = []
+    hubs: list[float] = []
+    vectors: list[Any] = []
+    added = 0
+    for spelled in per_text:  # embedded in the batches of one document at a time (the same vectors, bit for bit)
+        todo = sorted(spelled) if again else [w for w in sorted(spelled) if w not in have]
+        have.update(todo)
+        added += len(todo)
+        for i in range(0, len(todo), 512):
+            part = todo[i : i + 512]
+            folded = [w for w in part if spelled[w] != w]
+            for batch, embed, as_folded in ((part, [spelled[w] for w in part], False), (folded, folded, True)):
+                if batch:
+                    v, s = second.encode(embed), [script(w) for w in batch]
+                    words += batch
+                    flags += [as_folded] * len(batch)
+                    scripts += s
+                    hubs += hubness(v, s, second, cache)
+                    vectors.append(v)
+    if words:
+        store.add_words(words, np.concatenate(vectors), scripts, hubs, folded=flags)
+    return added
+
+
+def _model_cache(store: Any) -> Any:
+    """The model cache folder of the store's settings (where the USE snapshot lives), or None."""
+    from pathlib import Path
+
+    settings = getattr(store, "settings", None)
+    model_dir = getattr(settings, "model_dir", None)
+    return Path(model_dir).expanduser().parent if model_dir else None
 
 
 _REFERENCE: dict[tuple[int, str], Any] = {}
+_FINGERPRINT = 8  # reference words encoded afresh to check a stored reference is this encoder's
 
 
-def hubness(vectors: Any, scripts: list[str], second: Any) -> list[float]:
+def _reference(second: Any, script: str, cache: Any) -> Any:
+    """The USE vectors of the script's HUB_REFERENCE commonest words (None when the encoder lists too few), once
+    per process; kept beside the USE snapshot (rag.use_snapshot) when `cache` is a folder, keyed by the words and
+    checked against a fresh encoding of the first few: another process reads them instead of encoding them."""
+    import hashlib
+
+    import numpy as np
+
+    from rag.use_snapshot import cached_array
+
+    common: list[str] = getattr(second, "common_words", lambda *_: [])(script, HUB_REFERENCE)
+    if len(common) < HUB_K:
+        return None
+    digest = hashlib.sha1("\n".join(common).encode()).hexdigest()[:16]
+    stored = cached_array(cache, f"hub-reference-{script}-{digest}", lambda: second.encode(common))
+    fresh = second.encode(common[:_FINGERPRINT])
+    if stored.shape[0] == len(common) and np.allclose(stored[:_FINGERPRINT], fresh, atol=1e-5):
+        return stored
+    return second.encode(common)  # a stored reference of another encoder
+
+
+def hubness(vectors: Any, scripts: list[str], second: Any, cache: Any = None) -> list[float]:
     """Each word vector's mean cosine to its HUB_K nearest among the other script's commonest words. A "hub"
     (a function word like "على", a vague one like "منصة") is near every word of the other language and would
-    pass for the translation of "make", "take" or "well"; its hubness is high, a real word's is low."""
+    pass for the translation of "make", "take" or "well"; its hubness is high, a real word's is low. `cache`: the
+    model cache folder where the reference vectors are kept (`_reference`)."""
     import numpy as np
 
     out = np.zeros(len(scripts))
@@ -124,8 +185,7 @@ def hubness(vectors: Any, scripts: list[str], second: Any) -> list[float]:
         other = "latin" if own == "ar" else "ar"
         key = (id(second), other)
         if key not in _REFERENCE:
-            common: list[str] = getattr(second, "common_words", lambda *_: [])(other, HUB_REFERENCE)
-            _REFERENCE[key] = second.encode(common) if len(common) >= HUB_K else None
+            _REFERENCE[key] = _reference(second, other, cache)
         reference = _REFERENCE[key]
         rows = [i for i, s in enumerate(scripts) if s == own]
         if reference is not None:

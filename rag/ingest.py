@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from rag.bridge import VOCAB_VERSION, add_document_words
+from rag.bridge import VOCAB_VERSION, add_words
 from rag.chunking import context_text, split_document
 from rag.errors import DocumentError, StoreError
 from rag.loaders import default_document, expand_paths, load_file
@@ -180,17 +180,19 @@ def ingest(
             vectors, extra = _encode(
                 texts, embeddings, second, progress(len(texts), label) if progress and texts else None
             )
-            at = 0
-            for doc, n_chunks, new, stale in group:  # writes stay per document: a crash leaves whole ones
-                store.put_document(doc, n_chunks=n_chunks, complete=False)
-                if new:
-                    part = slice(at, at + len(new))
-                    store.add_chunks(new, vectors[part], extra[part] if extra is not None else None)
-                    at += len(new)
-                store.delete_chunks(stale)
-                store.put_document(doc, n_chunks=n_chunks, complete=True)
-                if second is not None:
-                    add_document_words(store, doc.id, doc.text, second)
+            # One write of each kind per group (Chroma round trips, not the data, cost here). Crash-safe: the
+            # documents are marked incomplete first and complete last, so a killed run leaves the group's
+            # documents to be finished by the next one (their stored chunks and words are kept).
+            records = [(doc, n_chunks) for doc, n_chunks, _, _ in group]
+            store.put_documents(records, complete=False)
+            new_chunks = [c for _, _, new, _ in group for c in new]
+            if new_chunks:
+                store.add_chunks(new_chunks, vectors, extra)
+            store.delete_chunks([i for _, _, _, stale in group for i in sorted(stale)])
+            if second is not None:
+                add_words(store, [doc.text for doc, _, _, _ in group], second)
+            store.put_documents(records, complete=True, vocab=VOCAB_VERSION if second is not None else None)
+            for doc, n_chunks, new, stale in group:
                 report.documents += 1
                 report.added += len(new)
                 report.unchanged += n_chunks - len(new)

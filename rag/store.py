@@ -312,12 +312,31 @@ class Store:
 
     def put_document(self, doc: Document, *, n_chunks: int, complete: bool) -> None:
         """Insert or replace a document record; `complete=False` marks an ingestion in progress."""
-        meta: dict[str, Any] = {k: getattr(doc, k) or "" for k in _DOC_META}
-        meta.update(chunks=n_chunks, complete=complete)
-        if doc.pages:
-            meta["pages"] = ",".join(map(str, doc.pages))
-        self.docs.upsert(ids=[doc.id], documents=[doc.text], metadatas=[meta], embeddings=[[1.0]])
-        self._doc_cache.pop(doc.id, None)
+        self.put_documents([(doc, n_chunks)], complete=complete)
+
+    def put_documents(
+        self, records: Sequence[tuple[Document, int]], *, complete: bool, vocab: str | None = None
+    ) -> None:
+        """`put_document` for several (document, number of chunks) in one write; `vocab`, the vocabulary version
+        their words are stored under (`mark_vocabulary`)."""
+        metas: list[dict[str, Any]] = []
+        for doc, n_chunks in records:
+            meta: dict[str, Any] = {k: getattr(doc, k) or "" for k in _DOC_META}
+            meta.update(chunks=n_chunks, complete=complete)
+            if doc.pages:
+                meta["pages"] = ",".join(map(str, doc.pages))
+            if vocab is not None:
+                meta["vocab"] = vocab
+            metas.append(meta)
+            self._doc_cache.pop(doc.id, None)
+        for i in range(0, len(records), _PAGE):
+            part = records[i : i + _PAGE]
+            self.docs.upsert(
+                ids=[d.id for d, _ in part],
+                documents=[d.text for d, _ in part],
+                metadatas=metas[i : i + _PAGE],
+                embeddings=[[1.0]] * len(part),
+            )
         self._bump()
 
     def delete_document(self, doc_id: str) -> int:
@@ -345,17 +364,23 @@ class Store:
         scripts: Sequence[str],
         hubs: Sequence[float],
         *,
-        folded: bool = False,
+        folded: bool | Sequence[bool] = False,
     ) -> None:
         """Add words with their vectors and hubness (rag.bridge; upsert: safe to repeat). A word has its written
         spelling's vector and, where normalising changes it, a second (`folded`) one of the normalised form;
-        `nearest_words` finds the word by the closer of the two, `word_vectors` returns the first."""
-        self.vocab.upsert(
-            ids=[_word_id(w, folded) for w in words],
-            documents=list(words),
-            metadatas=[{"script": s, "hub": float(h)} for s, h in zip(scripts, hubs, strict=True)],
-            embeddings=vectors,
-        )
+        `nearest_words` finds the word by the closer of the two, `word_vectors` returns the first. `folded`: one
+        flag for all the words, or one per word."""
+        flags = [folded] * len(words) if isinstance(folded, bool) else list(folded)
+        for i in range(0, len(words), _PAGE):
+            self.vocab.upsert(
+                ids=[_word_id(w, f) for w, f in zip(words[i : i + _PAGE], flags[i : i + _PAGE], strict=True)],
+                documents=list(words[i : i + _PAGE]),
+                metadatas=[
+                    {"script": s, "hub": float(h)}
+                    for s, h in zip(scripts[i : i + _PAGE], hubs[i : i + _PAGE], strict=True)
+                ],
+                embeddings=vectors[i : i + _PAGE],
+            )
 
     def word_vectors(self, words: Sequence[str]) -> dict[str, np.ndarray]:
         """Stored vectors of vocabulary words (words not in the vocabulary are left out)."""

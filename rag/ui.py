@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -84,7 +85,7 @@ def build_app(ui: ChatUI) -> Any:
                     clear = gr.Button("Clear · مسح", elem_id="clear", min_width=80)
                 examples = gr.Examples(EXAMPLES, inputs=[box], label="Examples · أمثلة")
             with gr.Column(scale=2):
-                docs = gr.Markdown(ui.documents_markdown(), elem_id="documents")
+                docs = gr.Markdown(elem_id="documents")  # filled in by ui.page when the page loads
                 files = gr.File(
                     label="Add .txt .md .pdf .docx .html (added when chosen) · أضف وثيقة (تُضاف فور اختيارها)",
                     file_types=UPLOAD_TYPES,
@@ -174,30 +175,82 @@ def _known_words(pipe: Any) -> set[str]:
     return known
 
 
-def make_ui(settings: Settings) -> ChatUI:
-    """The real handlers: the warm pipeline's answer(), ingest() and remove()."""
-    from rag.ingest import ingest, remove
-    from rag.loaders import DEFAULT_DOCUMENT
-    from rag.pipeline import answer, get_pipeline
+class Warming:
+    """The answering pipeline, built once: in the background as soon as the page is up (`start`), or by the first
+    request that needs it before then, which waits for the build under way. A build that fails (a store that is
+    unreachable, read-only or broken) is tried again by the next request, whose user is told why in their language
+    (ChatUI turns the RagError into the reply), so nothing waits on a build that will never come."""
+
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self._build = build
+        self._lock = threading.Lock()
+        self._value: Any = None
+
+    def get(self) -> Any:
+        """The built value, building it first (or waiting for the build under way)."""
+        with self._lock:
+            if self._value is None:
+                self._value = self._build()
+            return self._value
+
+    def start(self, then: Callable[[Any], Any] | None = None) -> threading.Thread:
+        """Build in a background thread, then run `then` on the value; a failure is logged, in one line if expected."""
+
+        def run() -> None:
+            try:
+                value = self.get()
+                if then is not None:
+                    then(value)
+            except RagError as exc:  # the same message reaches every question asked until a build succeeds
+                log.error("%s", exc)
+            except Exception:
+                log.exception("warming up the answering pipeline failed")
+
+        thread = threading.Thread(target=run, name="warm-up", daemon=True)
+        thread.start()
+        return thread
+
+
+def _warm_pipeline(settings: Settings) -> Any:
+    """The server's pipeline: models loaded, store open (the bundled article ingested into an empty one)."""
+    from rag.pipeline import get_pipeline
 
     pipe = get_pipeline(settings)
     pipe.ensure_corpus()
     pipe.encode_together()
+    return pipe
+
+
+def make_ui(settings: Settings, build: Callable[[], Any] | None = None) -> ChatUI:
+    """The real handlers over the warm pipeline's answer(), ingest() and remove(). The pipeline (`build`, the
+    real one by default) is built by `ChatUI.warm_up` once the page is serving; a handler needing it first waits."""
+    from rag.ingest import ingest, remove
+    from rag.loaders import DEFAULT_DOCUMENT
+    from rag.pipeline import answer
+
+    pipeline = Warming(build or (lambda: _warm_pipeline(settings)))
+    pipe = pipeline.get
 
     def docs() -> list[dict[str, Any]]:
-        return [{"id": k, **m} for k, m in sorted(pipe.store.document_meta().items())]
+        return [{"id": k, **m} for k, m in sorted(pipe().store.document_meta().items())]
+
+    def add(paths: list[Any]) -> Any:
+        p = pipe()
+        return ingest(paths, settings, store=p.store, embeddings=p.embeddings, second=p.second)
+
+    def words() -> set[str]:
+        return pipe().store.per_generation("ui:words", lambda: _known_words(pipe()))
 
     return ChatUI(
         settings,
-        answer_fn=lambda q, history=None: answer(q, history=history, pipeline=pipe),
-        ingest_fn=lambda paths: ingest(
-            paths, settings, store=pipe.store, embeddings=pipe.embeddings, second=pipe.second
-        ),
+        answer_fn=lambda q, history=None: answer(q, history=history, pipeline=pipe()),
+        ingest_fn=add,
         docs_fn=docs,
-        source_fn=pipe.store.document,
-        remove_fn=lambda doc_id: remove(doc_id, settings, store=pipe.store),
-        words_fn=lambda: pipe.store.per_generation("ui:words", lambda: _known_words(pipe)),
+        source_fn=lambda doc_id: pipe().store.document(doc_id),
+        remove_fn=lambda doc_id: remove(doc_id, settings, store=pipe().store),
+        words_fn=words,
         bundled_id=DEFAULT_DOCUMENT,
+        warm_up=lambda: pipeline.start(then=lambda _: words()),  # the words too: the first question needs them
     )
 
 
@@ -211,7 +264,8 @@ def serve(
     auth: tuple[str, str] | None = None,
     block: bool = True,
 ) -> Any:
-    """Serve a page for these handlers (the real ones, or fakes in tests); returns the app when not blocking."""
+    """Serve a page for these handlers (the real ones, or fakes in tests), then start `ui.warm_up`; returns the app
+    when not blocking."""
     app = build_app(ui)
     app.queue(default_concurrency_limit=4)
     app.launch(
@@ -225,9 +279,13 @@ def serve(
         max_file_size=settings.max_document_bytes,
         allowed_paths=[],
         theme=None,
-        prevent_thread_lock=not block,
+        prevent_thread_lock=True,
         quiet=not block,
     )
+    if ui.warm_up is not None:  # the port is open: what answering needs is built behind it
+        ui.warm_up()
+    if block:
+        app.block_thread()
     return app
 
 

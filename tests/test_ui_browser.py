@@ -72,6 +72,11 @@ def server(tmp_path_factory, model_dir):
         )
     print(f"server log: {log}")
     wait_for_port(port, proc, 240)
+    from gradio_client import Client
+
+    # the page serves before the pipeline is built (and the article ingested into the empty store): one question
+    # waits for that, so the tests' own waits measure answering only
+    Client(f"http://127.0.0.1:{port}", verbose=False).predict("Who is the SCO coordinator?", api_name="/ask")
     yield f"http://127.0.0.1:{port}"
     proc.terminate()
     proc.wait(timeout=30)

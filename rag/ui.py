@@ -1,24 +1,21 @@
 """The Gradio chat page: the layout (`build_app`) wired to `ChatUI`'s handlers (rag.chat), and serving it.
 
-The handlers, the per-tab sessions and the HTML live in rag.chat and rag.chat_render; this module owns no
-retrieval logic and no rendering.
+The handlers, the per-tab sessions and the HTML live in rag.chat and rag.chat_render, what is built behind the
+open port in rag.warmup; this module owns no retrieval logic and no rendering.
 """
 
 from __future__ import annotations
 
-import logging
 import os
-import threading
 from collections.abc import Callable
 from typing import Any
 
 from rag.chat import UPLOAD_TYPES, ChatUI
-from rag.chat_render import CSS, HEAD, words_of
+from rag.chat_render import CSS, HEAD
 from rag.errors import RagError
 from rag.settings import Settings
-from rag.text import normalize
+from rag.warmup import Warming, known_words, warm_pipeline
 
-log = logging.getLogger(__name__)
 __all__ = ["ChatUI", "build_app", "launch", "make_ui", "serve", "serving"]
 EXAMPLES = [
     "متى عقد اجتماع مجلس رؤساء الدول؟",
@@ -161,66 +158,6 @@ def build_app(ui: ChatUI) -> Any:
     return app
 
 
-def _known_words(pipe: Any) -> set[str]:
-    """The words a question may use: the stored documents' words and the common words of the languages the
-    second encoder knows (so an English question over Arabic sources has words too), and the stop words."""
-    from rag.text import STOPWORDS
-
-    known = set(STOPWORDS)
-    for doc in pipe.store.documents():
-        known |= words_of(doc.text)
-    if pipe.second is not None and hasattr(pipe.second, "common_words"):
-        for script in ("latin", "ar"):
-            known |= {normalize(w) for w in pipe.second.common_words(script, 10**6)}
-    return known
-
-
-class Warming:
-    """The answering pipeline, built once: in the background as soon as the page is up (`start`), or by the first
-    request that needs it before then, which waits for the build under way. A build that fails (a store that is
-    unreachable, read-only or broken) is tried again by the next request, whose user is told why in their language
-    (ChatUI turns the RagError into the reply), so nothing waits on a build that will never come."""
-
-    def __init__(self, build: Callable[[], Any]) -> None:
-        self._build = build
-        self._lock = threading.Lock()
-        self._value: Any = None
-
-    def get(self) -> Any:
-        """The built value, building it first (or waiting for the build under way)."""
-        with self._lock:
-            if self._value is None:
-                self._value = self._build()
-            return self._value
-
-    def start(self, then: Callable[[Any], Any] | None = None) -> threading.Thread:
-        """Build in a background thread, then run `then` on the value; a failure is logged, in one line if expected."""
-
-        def run() -> None:
-            try:
-                value = self.get()
-                if then is not None:
-                    then(value)
-            except RagError as exc:  # the same message reaches every question asked until a build succeeds
-                log.error("%s", exc)
-            except Exception:
-                log.exception("warming up the answering pipeline failed")
-
-        thread = threading.Thread(target=run, name="warm-up", daemon=True)
-        thread.start()
-        return thread
-
-
-def _warm_pipeline(settings: Settings) -> Any:
-    """The server's pipeline: models loaded, store open (the bundled article ingested into an empty one)."""
-    from rag.pipeline import get_pipeline
-
-    pipe = get_pipeline(settings)
-    pipe.ensure_corpus()
-    pipe.encode_together()
-    return pipe
-
-
 def make_ui(settings: Settings, build: Callable[[], Any] | None = None) -> ChatUI:
     """The real handlers over the warm pipeline's answer(), ingest() and remove(). The pipeline (`build`, the
     real one by default) is built by `ChatUI.warm_up` once the page is serving; a handler needing it first waits."""
@@ -228,7 +165,7 @@ def make_ui(settings: Settings, build: Callable[[], Any] | None = None) -> ChatU
     from rag.loaders import DEFAULT_DOCUMENT
     from rag.pipeline import answer
 
-    pipeline = Warming(build or (lambda: _warm_pipeline(settings)))
+    pipeline = Warming(build or (lambda: warm_pipeline(settings)))
     pipe = pipeline.get
 
     def docs() -> list[dict[str, Any]]:
@@ -239,7 +176,7 @@ def make_ui(settings: Settings, build: Callable[[], Any] | None = None) -> ChatU
         return ingest(paths, settings, store=p.store, embeddings=p.embeddings, second=p.second)
 
     def words() -> set[str]:
-        return pipe().store.per_generation("ui:words", lambda: _known_words(pipe()))
+        return pipe().store.per_generation("ui:words", lambda: known_words(pipe()))
 
     return ChatUI(
         settings,

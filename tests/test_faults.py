@@ -176,17 +176,20 @@ from tests.conftest import FakeEmbeddings
 
 
 class PausingStore(Store):
-    # stops for good after the third document's sentences are written, before it is marked complete
+    # stops for good after the second group's sentences are written, before its documents are marked complete
     written = 0
 
     def add_chunks(self, chunks, vectors, second=None):
         super().add_chunks(chunks, vectors, second)
         PausingStore.written += 1
-        if PausingStore.written == 3:
+        if PausingStore.written == 2:
             print("paused", flush=True)
             time.sleep(120)
 
 
+import rag.ingest
+
+rag.ingest.GROUP_CHUNKS = 60  # two documents of ~50 sentences per group: groups 2, 2, 1
 settings = Settings(use_second_encoder=False)
 paths = [Path(p) for p in sys.argv[1:]]
 ingest(paths, settings, store=PausingStore(settings), embeddings=FakeEmbeddings(), second=None)
@@ -221,12 +224,13 @@ def test_ingestion_killed_half_way_into_a_chroma_server_then_rerun_matches_a_cle
         proc = subprocess.Popen(
             [sys.executable, "-c", PAUSING_INGEST, str(docs)], env=killed, cwd=ROOT, stdout=subprocess.PIPE, text=True
         )
-        assert proc.stdout.readline().strip() == "paused"  # the third document's sentences are in, not its record
+        # the second group's sentences are in, its documents' records not complete, the fifth document not begun
+        assert proc.stdout.readline().strip() == "paused"
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         settings = Settings(chroma_url=server.url, store_dir=tmp_path / "store", use_second_encoder=False)
         half = Store(settings.model_copy(update={"collection": "killed"}))
-        assert sorted(m["complete"] for m in half.document_meta().values()) == [False, True, True]
+        assert sorted(m["complete"] for m in half.document_meta().values()) == [False, False, True, True]
         for collection in ("killed", "clean"):
             env = {**killed, "RAG_COLLECTION": collection}
             subprocess.run([sys.executable, "-c", FAKE_INGEST, str(docs)], env=env, cwd=ROOT, check=True, timeout=120)

@@ -45,24 +45,10 @@ from rag.answering.focus import (
     regions_in,
     years_in,
 )
-from rag.answering.values import in_language
+from rag.answering.values import AR_MONTHS, in_language
 from rag.schema import Retrieved
 from rag.text import detect_language, is_arabic_script, normalize, tokens
 
-AR_MONTHS = {
-    "يناير": "January",
-    "فبراير": "February",
-    "مارس": "March",
-    "ابريل": "April",
-    "مايو": "May",
-    "يونيو": "June",
-    "يوليو": "July",
-    "اغسطس": "August",
-    "سبتمبر": "September",
-    "اكتوبر": "October",
-    "نوفمبر": "November",
-    "ديسمبر": "December",
-}
 _MONTH_ALT = "|".join(
     [
         "يناير",
@@ -81,18 +67,7 @@ _MONTH_ALT = "|".join(
         "اكتوبر",
         "نوفمبر",
         "ديسمبر",
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
+        *AR_MONTHS.values(),
     ]
 )
 # Most specific first: a period, then month + year, then a bare year.

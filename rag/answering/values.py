@@ -12,11 +12,24 @@ import re
 
 from rag.text import is_arabic_script, normalize
 
+# The months, Arabic as normalize() writes them.
+AR_MONTHS = {
+    "يناير": "January",
+    "فبراير": "February",
+    "مارس": "March",
+    "ابريل": "April",
+    "مايو": "May",
+    "يونيو": "June",
+    "يوليو": "July",
+    "اغسطس": "August",
+    "سبتمبر": "September",
+    "اكتوبر": "October",
+    "نوفمبر": "November",
+    "ديسمبر": "December",
+}
 # (Arabic as normalize() writes it, English); the first Arabic form of a row is the one written out.
 _WORDS: list[tuple[tuple[str, ...], str]] = [
-    (("يناير",), "January"), (("فبراير",), "February"), (("مارس",), "March"), (("ابريل",), "April"),
-    (("مايو",), "May"), (("يونيو",), "June"), (("يوليو",), "July"), (("اغسطس",), "August"),
-    (("سبتمبر",), "September"), (("اكتوبر",), "October"), (("نوفمبر",), "November"), (("ديسمبر",), "December"),
+    *(((ar,), en) for ar, en in AR_MONTHS.items()),
     (("مليار", "مليارات"), "billion"), (("مليون", "ملايين"), "million"), (("الف", "الاف"), "thousand"),
     (("تريليون",), "trillion"), (("دولار", "دولارا", "دولارات"), "dollars"), (("يورو",), "euros"),
     (("في الميه", "في المايه", "بالمايه", "بالميه"), "percent"),
@@ -33,8 +46,10 @@ _CARDINALS = {
 }  # fmt: skip
 _AR_TO_EN = {ar: en for forms, en in _WORDS for ar in forms}
 _EN_TO_AR = {en.lower(): forms[0] for forms, en in _WORDS}
-_EN_TO_AR.update({"percent": "%", "per cent": "%", "dollar": "دولار", "kilometers": "كيلومتر", "meters": "متر"})
-_EN_TO_AR.update({"tons": "طن", "metres": "متر", "kilometres": "كيلومتر", "tonnes": "طن"})  # a count then its unit
+# "%" for percent; singulars and American spellings of the units above
+_EN_TO_AR.update(
+    {"percent": "%", "per cent": "%", "dollar": "دولار", "kilometers": "كيلومتر", "meters": "متر", "tons": "طن"}
+)
 _AR_TOKEN = re.compile(r"(?:في |ب)الم[يا]+ه|[^\W\d_]+|\S+")
 _EN_TOKEN = re.compile(r"per cent|[A-Za-z]+|\S+")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import free_port, wait_for_port
+from tests.conftest import free_port, ingestion_lock_held, wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMA = Path(sys.executable).with_name("chroma")
@@ -305,24 +305,9 @@ def test_a_question_that_fails_while_another_process_writes_is_answered_again_on
             raise RuntimeError("Error executing plan: Internal error: Error finding id")
         return search(*args, **kwargs)
 
-    lock = fake_pipeline.settings.store_dir / ".ingest.lock"
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            f"import fcntl, time; f = open({str(lock)!r}, 'a+'); fcntl.flock(f, fcntl.LOCK_EX); "
-            "print('locked', flush=True); time.sleep(30)",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "locked"
+    with ingestion_lock_held(fake_pipeline.settings):
         store.search = fails_once
         assert AR_A in answer(AR_Q, pipeline=fake_pipeline).text and len(calls) >= 2
-    finally:
-        holder.kill()
-        holder.wait()
     fake_pipeline.store.search = fails_once  # reload() kept the object: the instance attribute is still there
     calls.clear()
     with pytest.raises(RuntimeError, match="Error finding id"):

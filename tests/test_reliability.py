@@ -11,7 +11,7 @@ import pytest
 from rag.errors import StoreError
 from rag.ingest import ingest
 from rag.store import Store, forget_clients
-from tests.conftest import FakeEmbeddings
+from tests.conftest import FakeEmbeddings, ingestion_lock_held
 
 
 def test_corrupted_store_names_the_rebuild_command(isolated):
@@ -65,7 +65,7 @@ ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 ARTICLE_Q = ("متى عقد اجتماع مجلس رؤساء الدول؟", "يوليو 2023")
 FAKE_INGEST = (
     "import sys; from pathlib import Path; from rag.ingest import ingest; from rag.settings import Settings; "
-    "from tests.conftest import FakeEmbeddings; "
+    "from tests.conftest import FakeEmbeddings, ingestion_lock_held; "
     "ingest([Path(p) for p in sys.argv[1:]], Settings(use_second_encoder=False), embeddings=FakeEmbeddings(), "
     "second=None, progress=False)"
 )
@@ -108,28 +108,13 @@ def test_a_locked_store_names_the_holder_and_still_answers(fake_pipeline):
     from rag.ingest import ingest_lock
     from rag.pipeline import answer
 
-    lock = fake_pipeline.settings.store_dir / ".ingest.lock"
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            f"import fcntl, time; f = open({str(lock)!r}, 'a+'); fcntl.flock(f, fcntl.LOCK_EX); "
-            "print('locked', flush=True); time.sleep(30)",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "locked"
+    with ingestion_lock_held(fake_pipeline.settings):
         with (
             pytest.raises(StoreError, match="another ingestion holds the store"),
             ingest_lock(fake_pipeline.settings, timeout=0.5),
         ):
             pass
         assert ARTICLE_Q[1] in answer(ARTICLE_Q[0], pipeline=fake_pipeline).text  # readers need no lock
-    finally:
-        holder.kill()
-        holder.wait()
     with ingest_lock(fake_pipeline.settings, timeout=5):  # released when its holder dies
         pass
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable
 
-from rag.text import STOPWORDS, normalize
+from rag.text import STOPWORDS, is_arabic_script, normalize
 
 MIN_CONSONANTS = 3
 MIN_LENGTH_RATIO = 0.6  # an Arabic spelling of a name is not much shorter than the Latin one
@@ -119,3 +119,109 @@ class SkeletonIndex:
     def spellings(self, name: str) -> list[str]:
         """Source words spelling one Latin name."""
         return sorted(w for w in self.by_consonants.get(latin_skeleton(name)[0], ()) if same_name(name, w))
+
+
+# Writing a name in the other script, for a reader who cannot read the source's (the answer's lead line). Arabic
+# leaves short vowels unwritten, so a name read out of Arabic has only the vowels the letters show (و ي ا): the
+# result is a reading aid, always labelled as a transliteration, never offered as the name's usual spelling.
+_TO_LATIN = {
+    "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh", "د": "d", "ذ": "dh", "ر": "r", "ز": "z",
+    "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t", "ظ": "z", "ع": "'", "غ": "gh", "ف": "f", "ق": "q",
+    "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "h", "ء": "'", "پ": "p", "گ": "g", "ڤ": "v", "چ": "ch",
+    "ة": "a", "ى": "a", "أ": "a", "إ": "i", "آ": "a", "ؤ": "u", "ئ": "i",
+}  # fmt: skip
+_LONG = {"ا": "a", "و": "u", "ي": "i"}
+_GLIDE = {"و": "w", "ي": "y"}
+_TO_ARABIC = [
+    ("sh", "ش"), ("ch", "ش"), ("kh", "خ"), ("zh", "ج"), ("gh", "غ"), ("th", "ث"), ("ph", "ف"), ("ck", "ك"),
+    ("b", "ب"), ("c", "ك"), ("d", "د"), ("f", "ف"), ("g", "ج"), ("h", "ه"), ("j", "ج"), ("k", "ك"), ("l", "ل"),
+    ("m", "م"), ("n", "ن"), ("p", "ب"), ("q", "ك"), ("r", "ر"), ("s", "س"), ("t", "ت"), ("v", "ف"), ("w", "و"),
+    ("x", "كس"), ("z", "ز"), ("a", "ا"), ("e", "ي"), ("i", "ي"), ("o", "و"), ("u", "و"), ("y", "ي"),
+]  # fmt: skip
+_INITIAL_VOWEL = {"a": "أ", "e": "إي", "i": "إي", "o": "أو", "u": "أو", "y": "ي"}
+_VOWELS = "aeiouy"
+
+
+def _word_to_latin(word: str) -> str:
+    letters = [ch for ch in word if ch != "ـ" and not ("\u064b" <= ch <= "\u065f")]  # no tatweel, no harakat
+    article = len(letters) > 3 and letters[0] == "ا" and letters[1] == "ل"
+    letters = letters[2:] if article else letters
+    parts: list[tuple[str, bool]] = []  # (Latin letters, is a vowel)
+    for i, ch in enumerate(letters):
+        prev = letters[i - 1] if i else ""
+        after = letters[i + 1] if i + 1 < len(letters) else ""
+        if ch in _GLIDE and (i == 0 or after in _LONG or prev == "ا"):
+            parts.append((_GLIDE[ch], False))  # a consonant at the start of a word, before or after a vowel letter
+        elif ch in _LONG:
+            parts.append((_LONG[ch], True))
+        elif ch in "هة" and not after and prev not in _LONG:
+            parts.append(("a", True))  # a final ه after a consonant is read as a vowel in names ("دوشنبه")
+        else:
+            parts.append((_TO_LATIN.get(ch, ch), ch in "أإآؤئى"))
+    # Arabic leaves short vowels out: "a" (the commonest) after a word's first consonant when a consonant follows,
+    # and after the first of three consonants in a row
+    out: list[str] = []
+    for i, (latin, vowel) in enumerate(parts):
+        out.append(latin)
+        if vowel or (latin == "'" and i == 0 and len(parts) > 1 and parts[1][1]):
+            continue
+        run = [not v for _, v in parts[i + 1 : i + 3]]
+        if (i == 0 and run[:1] == [True]) or (run == [True, True] and (i == 0 or parts[i - 1][1])):
+            out.append("a")
+    text = re.sub(r"(.)\1{2,}", r"\1\1", "".join(out))
+    first = next((j for j, ch in enumerate(text) if ch.isalpha()), 0)
+    text = text[:first] + text[first : first + 1].upper() + text[first + 1 :]
+    return "al-" + text if article else text
+
+
+# Name particles, read as names write them in Latin letters.
+_PARTICLES = {"بن": "bin", "ابن": "ibn", "بنت": "bint", "ابو": "Abu", "عبد": "Abd"}
+
+
+def to_latin(arabic: str) -> str:
+    """A Latin reading of an Arabic name, word by word ("قاسم جومارت توكاييف" -> "Qasm Jumart Tukayif"): the
+    consonants are exact, the vowels only those the script writes (plus "a" between two written consonants)."""
+    return " ".join(_PARTICLES.get(normalize(w)) or _word_to_latin(w) for w in arabic.split())
+
+
+def _word_to_arabic(word: str) -> str:
+    w = re.sub(r"(.)\1+", r"\1", re.sub(r"[^a-z]", "", word.casefold()))
+    out = []
+    if w[:1] in _INITIAL_VOWEL:
+        out.append(_INITIAL_VOWEL[w[0]])
+        w = w[1:]
+    i = 0
+    while i < len(w):
+        if w[i] == "e" and ((i == len(w) - 1 and i > 1) or (i and w[i - 1] in _VOWELS)):
+            i += 1  # a silent final e, or the e of a vowel pair ("Joe")
+            continue
+        for latin, arabic in _TO_ARABIC:
+            if w.startswith(latin, i):
+                if not (out and out[-1] == arabic and latin in _VOWELS):  # "ia" -> "يا", "ii" -> "ي"
+                    out.append(arabic)
+                i += len(latin)
+                break
+    return "".join(out)
+
+
+def to_arabic(latin: str) -> str:
+    """An Arabic spelling of a Latin name, word by word ("Nikolai Bordyuzha" -> "نيكولاي بورديوجا"): every vowel
+    written as a long one, as Arabic spells foreign names."""
+    return " ".join(a for a in (_word_to_arabic(w) for w in re.split(r"[\s-]+", latin)) if a)
+
+
+def _consonants(word: str) -> set[str]:
+    """A word's consonant classes, whatever its script (the bridge's classes; letters without one, ع ء, dropped),
+    with and without an Arabic article and a final ه/ة or h."""
+    if is_arabic_script(word):
+        w = normalize(word)
+        forms = {w, w.removeprefix("ال")}
+        return {c for f in forms for c in (arabic_skeleton(f)[0], arabic_skeleton(f.removesuffix("ه"))[0])}
+    c = latin_skeleton(re.sub(r"[^A-Za-z]", "", word.removeprefix("al-")))[0]
+    return {c, c.removesuffix("H")}
+
+
+def spells(word: str, other: str) -> bool:
+    """Whether two words in different scripts plausibly write the same name: the same consonant classes, an Arabic
+    article and a final ه/ة or h aside ("Tokayev"/"توكاييف", "Uqba"/"عقبة", "Aktau"/"أكتاو", "Joe"/"جو")."""
+    return bool({c for c in _consonants(word) & _consonants(other) if c})

@@ -20,7 +20,7 @@ from rag.citations import is_verbatim
 from rag.errors import EvalSetError, InputError, RagError
 from rag.schema import Answer
 from rag.settings import Settings
-from rag.text import normalize
+from rag.text import STOPWORDS, is_arabic_script, normalize
 
 METRICS = (
     "citation_verbatim",
@@ -28,6 +28,7 @@ METRICS = (
     "citation_recall",
     "answer_correct",
     "short_correct",
+    "asker_language",
     "abstain_recall",
     "false_abstain_rate",
     "page_correct",
@@ -135,6 +136,50 @@ def _short_ok(expected: list[list[str]], short: str | None) -> bool | None:
     return any(value in normalize(alt) or normalize(alt) in value for alt in expected[0])
 
 
+_QUOTED = re.compile(r"«[^»]*»")
+_TOKEN = re.compile(r"\S+")
+
+
+def _outside_quotes(text: str, language: str) -> str:
+    """The answer's own words in the asker's script: quotes and words in the other script (the originals in
+    brackets after a reading) left out; figures and signs stay."""
+    arabic = language == "ar"
+    return " ".join(
+        t
+        for t in _TOKEN.findall(_QUOTED.sub(" ", text))
+        if not re.search(r"[^\W\d_]", t) or is_arabic_script(t) == arabic
+    )
+
+
+def _stated(alt: str, own: str, language: str) -> bool:
+    """Whether the asker-script text `own` states one expected alternative: as written (an alternative in the asker's
+    script, or figures only); read out in the asker's language (rag.answering.values, "5 مليارات دولار" as "5
+    billion dollars"); or, for a name, every word of it written in the asker's script with the same consonants
+    (rag.translit.spells: "توكاييف" by "Tokayev" or by the labelled transliteration "Tukayif"). The last is the
+    fuzzy rule: a transliteration is judged by naming the right thing in the asker's letters, not by its vowels."""
+    from rag.answering.values import in_language
+    from rag.translit import spells
+
+    hay = normalize(own)
+    if normalize(alt) in hay and (is_arabic_script(alt) == (language == "ar") or not re.search(r"[^\W\d_]", alt)):
+        return True
+    read = in_language(alt, language)
+    if read != alt and normalize(read[: -len(alt) - 3]) in hay:
+        return True
+    if re.search(r"\d", alt) or is_arabic_script(alt) == (language == "ar"):
+        return False  # the name rule is for names written in the other script
+    words = [w for w in re.findall(r"[^\W\d_]+", alt) if len(w) >= 2 and normalize(w) not in STOPWORDS]
+    mine = re.findall(r"[^\W\d_][^\W\d_'’-]*", own)
+    return bool(words) and all(any(spells(w, m) for m in mine) for w in words)
+
+
+def asker_language_ok(expected: list[list[str]], text: str, language: str) -> bool:
+    """Whether the answer's text outside its quotes states every expected answer in the asker's language (each
+    inner list by one alternative, `_stated`)."""
+    own = _outside_quotes(text, language)
+    return bool(expected) and all(any(_stated(alt, own, language) for alt in group) for group in expected)
+
+
 def _rate(num: float, den: float) -> float | None:
     return round(num / den, 4) if den else None
 
@@ -145,6 +190,7 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
     una = [r for r in results if not r["answerable"]]
     paged = [r for r in ans if r.get("page_ok") is not None]
     shorts = [r for r in ans if r.get("short_ok") is not None]
+    crossed = [r for r in ans if r.get("asker_language") is not None]
     cites = sum(r["n_citations"] for r in results)
     lat = sorted(r["latency_ms"] for r in results)
     pct = (lambda p: round(lat[min(len(lat) - 1, int(p * len(lat)))], 1)) if lat else (lambda p: None)
@@ -157,6 +203,8 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
         "citation_recall": _rate(sum(r["n_on_evidence"] > 0 for r in ans), len(ans)),
         "answer_correct": _rate(sum(r["correct"] for r in ans), len(ans)),
         "short_correct": _rate(sum(bool(r.get("short_ok")) for r in shorts), len(shorts)),
+        "asker_language": _rate(sum(bool(r.get("asker_language")) for r in crossed), len(crossed)),
+        "cross_answered": len(crossed),
         "abstain_recall": _rate(sum(r["abstained"] for r in una), len(una)),
         "false_abstain_rate": _rate(sum(r["abstained"] for r in ans), len(ans)),
         "page_correct": _rate(sum(bool(r.get("page_ok")) for r in paged), len(paged)) if paged else None,
@@ -331,6 +379,8 @@ def _run_rows(rows: list[EvalRow], pipe, k: int, progress: bool) -> tuple[list[d
         rank = next((i + 1 for i, c in enumerate(retrieved) if _overlaps(c.source, c.start, c.end, sp)), None)
         source = row.source or (sp[0][0] if sp else (next(iter(docs)) if len(docs) == 1 else ""))
         source_lang = docs[source].language if source in docs else ""
+        cited = docs[res.citations[0].source].language if res.citations and res.citations[0].source in docs else ""
+        crossed = row.answerable and bool(row.expected) and not res.abstained and cited not in ("", row.language)
         results.append(
             {
                 "set": row.set,
@@ -351,6 +401,9 @@ def _run_rows(rows: list[EvalRow], pipe, k: int, progress: bool) -> tuple[list[d
                 "page_ok": None if row.page is None else any(c.page == row.page for c in res.citations if c.n in on_ev),
                 "correct": row.answerable and not res.abstained and _matches(row.expected, res),
                 "short_ok": _short_ok(row.expected, res.short_answer) if row.answerable else None,
+                # answered from a source in the other language: does the text outside the quotes state the answer
+                # in the asker's language? (None for the others)
+                "asker_language": asker_language_ok(row.expected, res.text, row.language) if crossed else None,
                 "rank": rank,
                 "retrieved": [c.id for c in retrieved],
                 "latency_ms": round(latency, 1),
@@ -458,7 +511,14 @@ def main(args: argparse.Namespace, settings: Settings) -> int:
     pairs = s["by_pair"]
     if len(pairs) > 1:
         print(f"{'question-source':>22} " + " ".join(f"{p:>7}" for p in pairs))
-        for m in ("citation_recall", "citation_precision", "answer_correct", "abstain_recall", "false_abstain_rate"):
+        for m in (
+            "citation_recall",
+            "citation_precision",
+            "answer_correct",
+            "asker_language",
+            "abstain_recall",
+            "false_abstain_rate",
+        ):
             print(
                 f"{m:>22} " + " ".join(f"{pairs[p].get(m) if pairs[p].get(m) is not None else '-':>7}" for p in pairs)
             )

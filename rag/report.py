@@ -41,10 +41,12 @@ def render_markdown(report: EvalReport, worst: int = 15) -> str:
         if len(scoped) < 2:
             continue
         lines += ["", f"## Per {title}", "", f"| {title} | " + " | ".join(headline) + " | false_abstain_rate |"]
-        lines.append("|---|" + "---|" * (len(headline) + 1))
+        lines[-1] += " asker_language (answered across languages) |"
+        lines.append("|---|" + "---|" * (len(headline) + 2))
         for name, v in scoped.items():
             vals = [*(v.get(m) for m in headline), v.get("false_abstain_rate")]
-            lines.append(f"| {name} | " + " | ".join(_cell(x) for x in vals) + " |")
+            asker = f"{_cell(v.get('asker_language'))} ({v.get('cross_answered', 0)})"
+            lines.append(f"| {name} | " + " | ".join(_cell(x) for x in vals) + f" | {asker} |")
     if report.compare:
         lines += ["", "## Retrieval variants", "", "| mode | recall@k | MRR |", "|---|---|---|"]
         lines += [f"| {m} | {v['retrieval_recall_at_k']} | {v['mrr']} |" for m, v in report.compare.items()]

@@ -207,7 +207,12 @@ def _word_to_arabic(word: str) -> str:
 def to_arabic(latin: str) -> str:
     """An Arabic spelling of a Latin name, word by word ("Nikolai Bordyuzha" -> "نيكولاي بورديوجا"): every vowel
     written as a long one, as Arabic spells foreign names."""
-    return " ".join(a for a in (_word_to_arabic(w) for w in re.split(r"[\s-]+", latin)) if a)
+    out = []
+    for word in latin.split():
+        article = word.casefold().startswith("al-") and len(word) > 3  # "Al-Farabi": the Arabic article
+        parts = [_word_to_arabic(w) for w in word[3 if article else 0 :].split("-")]
+        out.append(("ال" if article else "") + "".join(parts) if article else " ".join(p for p in parts if p))
+    return " ".join(w for w in out if w)
 
 
 def _consonants(word: str) -> set[str]:

@@ -45,6 +45,7 @@ from rag.answering.focus import (
     regions_in,
     years_in,
 )
+from rag.answering.lead import Speller, entity_lead
 from rag.answering.values import AR_MONTHS, in_language
 from rag.schema import Retrieved
 from rag.text import detect_language, is_arabic_script, normalize, tokens
@@ -707,7 +708,9 @@ def _close_runner_up(question: str, retrieved: list[Retrieved]) -> Retrieved | N
 
 _TEXTS = {
     "en": {
-        "lead": "Answer: {short} [1]",
+        "lead": "Answer: {short} [{n}]",
+        "lead_written": "Answer (as the source writes it, in Arabic): {short} [{n}]",
+        "only": "I cannot give this answer in English: it is only in the Arabic source, quoted below.",
         "says": "The source says (quoted in the original Arabic, not translated):",
         "says_same": "The source says (quoted verbatim):",
         "two": "The two closest passages, best first (quoted in their original language, not translated):",
@@ -715,7 +718,9 @@ _TEXTS = {
         "abstain": "The sources don't say. I found no passage that answers this question ({reason}).",
     },
     "ar": {
-        "lead": "الجواب: {short} [1]",
+        "lead": "الجواب: {short} [{n}]",
+        "lead_written": "الجواب (كما يكتبه المصدر بالإنجليزية): {short} [{n}]",
+        "only": "لا أستطيع إعطاء هذا الجواب بالعربية: هو في المصدر الإنجليزي وحده، مقتبسًا أدناه.",
         "says": "يقول المصدر:",
         "says_same": "يقول المصدر:",
         "two": "أقرب مقطعين، الأقرب أولًا (مقتبسان بلغتهما الأصلية دون ترجمة):",
@@ -740,21 +745,60 @@ def abstain_text(language: str, reason: str, reason_ar: str = "") -> str:
     return _TEXTS[language]["abstain"].format(reason=reason)
 
 
-def render(language: str, evidence: Evidence, quotes: list[str], source_language: str) -> str:
-    """The answer text: an optional short answer, then each quote with its `[n]` marker."""
+def render(
+    language: str,
+    evidence: Evidence,
+    quotes: list[str],
+    source_language: str,
+    *,
+    question: str = "",
+    speller: Speller | None = None,
+) -> str:
+    """The answer text: an optional short answer, then each quote with its `[n]` marker. Quoted from a source in the
+    other language, the lead line says the answer in the asker's language where it can: a value read out
+    (rag.answering.values), a name as the asker's sources write it or transliterated, labelled
+    (rag.answering.lead, given the `question`, and `speller` for the asker's sources' spellings); else one sentence
+    says the answer is only in the quoted language."""
     t = _TEXTS[language]
     lines = []
+    across = language != source_language
+    name, at = _name_lead(question, evidence, quotes, language, speller) if across and question else (None, 1)
     if evidence.short:
         short = evidence.short
         if language == "en" and evidence.expected_type in ("date", "month", "duration", "extent"):
             english = (english_date if evidence.expected_type in ("date", "month") else english_duration)(short)
             short = english if english == short else f"{english} ({short})"
+            if is_arabic_script(english):  # a word the dates' readers do not know ("عام 670"): the values' reading
+                short = in_language(short if english == short else evidence.short, "en")
         else:  # a figure or size in the other language: read out in the asker's ("$16.9 billion": "16.9 مليار دولار")
             short = in_language(short, language)
-        lines.append(t["lead"].format(short=short))
+        # a name the readings leave as written ("Canadian Space Agency"): said to be the source's own words
+        lettered = bool(re.search(r"[^\W\d_]", short))
+        written = across and lettered and short == evidence.short and is_arabic_script(short) != (language == "ar")
+        if name and at == 1 + evidence.short_source:  # "who founded it and when": the name too
+            short = f"{short}; {name}"
+        lines.append(t["lead_written" if written else "lead"].format(short=short, n=1 + evidence.short_source))
         lines.append("")
+    elif name:
+        lines.append(t["lead"].format(short=name, n=at))
+        lines.append("")
+    elif across:
+        lines.append(t["only"])
     says = "two" if evidence.alternatives else "says"
-    lines.append(t[says] if language != source_language else t[f"{says}_same"])
+    lines.append(t[says] if across else t[f"{says}_same"])
     for n, q in enumerate(quotes, start=1):
         lines.append(f"[{n}] «{q}»")
     return "\n".join(lines)
+
+
+def _name_lead(
+    question: str, evidence: Evidence, quotes: list[str], language: str, speller: Speller | None
+) -> tuple[str | None, int]:
+    """The answer's name for the asker (rag.answering.lead) and the number of the quote it is from: the first quote
+    naming one, or only the first when the quotes are alternatives (the second may not answer)."""
+    for n, quote in enumerate(quotes[:1] if evidence.alternatives else quotes, start=1):
+        if detect_language(quote) != language:
+            name = entity_lead(question, quote, language, speller)
+            if name:
+                return name, n
+    return None, 1

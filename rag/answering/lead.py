@@ -1,0 +1,292 @@
+"""The answer's name in the asker's language, when the quote that holds it is in the other one.
+
+No translation model ships offline, so a who/which/where answer quoted from a source in the other language would
+show nothing the asker can read. The quoted sentence often names the answer, though: a person after a title ("الرئيس
+الكازاخستاني قاسم جومارت توكاييف"), a place after the kind of place ("مدينة شيهيزي", "ميناء أكتاو"), a country, a
+capitalised name in English ("Nikolai Bordyuzha of Russia"). The one such name the question does not itself name is
+the answer entity; it is written for the asker as a source in the asker's language spells it (`Speller`), as the
+country is called in that language, or else transliterated and labelled so (rag.translit). Several candidates, or
+none, give no name: a wrong name read first and alone would mislead more than none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rag.answering.focus import COUNTRIES, asks_for_country, countries_in
+from rag.text import STOPWORDS, is_arabic_script, normalize
+from rag.translit import arabic_skeleton, latin_skeleton, same_name, spells, to_arabic, to_latin
+
+# A source-language name -> how the asker-language sources write it (None when they never do).
+Speller = Callable[[str], str | None]
+
+_WHO = re.compile(r"^\W*(?:who|whom|whose)\b|\bwho (?:is|was|are|were|did|does|has|had)\b", re.I)
+_WHO_AR = re.compile(r"^\W*و?(?:من|مين)(?! (?:اي|أي|اين|أين|كم|ماذا|خلال|بين|اجل|أجل)(?![^\W\d_]))(?![^\W\d_])")
+_PLACE_WORDS_EN = (
+    r"(?:\w+ )?(?:city|town|port|capital|village|battle|place|region|province|square|venue|river|island|site)"
+)
+_PLACE = re.compile(
+    rf"^\W*where\b|\bwhere (?:is|was|are|were|did|does|do)\b|\b(?:which|what) (?:{_PLACE_WORDS_EN})\b", re.I
+)
+# kinds of places as Arabic writes them before the name ("مدينة شيهيزي", "معركة حيدران"), normalised
+_PLACE_NOUNS_AR = "مدينه|ميناء|مينا|عاصمه|بلده|قريه|معركه|منطقه|ولايه|محافظه|جزيره|نهر|جبل|ساحه|مطار|اقليم"
+_PLACE_AR = re.compile(rf"(?<![^\W\d_])(?:اين|وين|فين)(?![^\W\d_])|(?:اي|أي) (?:{_PLACE_NOUNS_AR})(?![^\W\d_])")
+# titles and offices an Arabic name follows ("الرئيس", "الأمين العام", "برئاسة", "القائد العربي"), normalised
+_TITLES_AR = (
+    "رييس|رياسه|امين|نايب|وزير|سيد|سيده|شيخ|امير|ملك|ملكه|امام|قاضي|فقيه|قايد|قياده|خليفه|سلطان|دكتور|مدير|سفير"
+    "|جنرال|لواء|عقيد|مستشار|عالم|عالمه|باحث|مهندس|كاتب|مدرب|عداء|عداءه|بطل|بطله|لاعب|لاعبه"
+)
+_TITLE_AR = re.compile(rf"^[وبل]?(?:ال)?(?:{_TITLES_AR})$")
+_PLACE_NOUN_AR = re.compile(rf"^[وبل]?(?:ال)?(?:{_PLACE_NOUNS_AR})$")
+# the head nouns of organisations' names (an organisation is no person's name), normalised
+_ORG_NOUN_AR = re.compile(r"^[وبل]?(?:ال)?(?:مركز|مجلس|بنك|برنامج|امانه|منظمه|هييه|وكاله|موسسه|معهد|صندوق|لجنه|شركه)$")
+_PARTICLES_AR = {"بن", "ابن", "بنت", "ابو", "عبد"}
+_MAX_NAME_WORDS = 4
+# English heads of names that are organisations or places, not people (general English, not any document's)
+_ORG_HEADS = (
+    r"Centre|Center|Council|Bank|Programme|Program|Agency|Organi[sz]ation|Institute|Fund|Committee|Secretariat"
+    r"|Commission|Authority|Foundation|Trust|University|Exchange|Company|Corporation|Ministry|Association|Union"
+    r"|Party|Group|Forum|Alliance|Treaty|Combinat|Court|Parliament|Assembly|Government|Office|Service|Force|Forces"
+)
+_PLACE_HEADS = r"Square|Avenue|Street|Road|Port|Airport|Lake|River|Sea|Island|Palace|Stadium|Park|Bridge|Mountains?"
+_ORG_EN = re.compile(rf"\b(?:{_ORG_HEADS})\b")
+_PLACE_EN = re.compile(rf"\b(?:{_PLACE_HEADS})\b")
+_JOINED_ORG = re.compile(rf"\s+(?:and|of|for|&)\s+(?:[A-Z][\w'-]*\s+){{0,4}}(?:{_ORG_HEADS})\b")
+_CAPITALISED = re.compile(r"[A-Z][a-z]+(?:[-'’][A-Za-z]+)*|[A-Z]{2,}[a-z]*")
+_MONTHS_DAYS = re.compile(
+    r"^(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$"
+)
+
+
+@dataclass
+class Name:
+    """A candidate answer entity in the quote: as written, its kind, and where it stands."""
+
+    text: str
+    kind: str  # "person", "place", "country", "other"
+    at: int
+
+
+def asked_kind(question: str) -> str | None:
+    """ "country", "place" or "person": what kind of name the question asks for (None: another kind of answer)."""
+    q = normalize(question)
+    if asks_for_country(question):
+        return "country"
+    if _PLACE.search(question) or _PLACE_AR.search(q):
+        return "place"
+    if _WHO.search(question) or _WHO_AR.search(q):
+        return "person"
+    return None
+
+
+def _english_names(quote: str) -> list[Name]:
+    """Runs of capitalised words ("Nikolai Bordyuzha", "Republic Square"), the sentence's first word only when a
+    capitalised word follows it and it is no function word; each with its kind."""
+    out: list[Name] = []
+    runs: list[list[re.Match[str]]] = []
+    for m in _CAPITALISED.finditer(quote):
+        joined = runs and not re.search(r"['’]s$", runs[-1][-1].group(0))  # "Kazakhstan's Zhanna ...": two names
+        if joined and re.fullmatch(r"\s+", quote[runs[-1][-1].end() : m.start()]):
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    for run in runs:
+        words = [re.sub(r"['’]s$", "", m.group(0)) for m in run]
+        while words and (normalize(words[0]) in STOPWORDS or _MONTHS_DAYS.match(words[0])):
+            run, words = run[1:], words[1:]  # "The", "In August": not part of a name
+        if not words or (run[0].start() == len(quote) - len(quote.lstrip()) and len(words) == 1):
+            continue
+        text = " ".join(words)
+        rest = quote[run[-1].end() : run[-1].end() + 80]
+        if any(normalize(text) == normalize(c) for c, _, _ in COUNTRIES):
+            kind = "country"
+        elif _JOINED_ORG.match(rest) or _ORG_EN.search(text) or text.isupper():
+            kind = "other"  # an organisation, an acronym, or part of a name ("Navoi Mining and Metallurgical Combinat")
+        elif _PLACE_EN.search(text):
+            kind = "place"
+        elif len(words) >= 2 and all(w[0].isupper() and not w.isupper() for w in words):
+            kind = "person"  # a person's name has two words or more; one capitalised word is too often a nation's
+        else:
+            kind = "other"
+        out.append(Name(text, kind, run[0].start()))
+    return out
+
+
+def _arabic_words(quote: str) -> list[tuple[int, str, str]]:
+    """(offset, word as written, normalised) for each word of an Arabic sentence, punctuation kept."""
+    return [(m.start(), m.group(0), normalize(m.group(0))) for m in re.finditer(r"\S+", quote)]
+
+
+def _bare(word: str) -> str:
+    return re.sub(r"[^\w]+$", "", re.sub(r"^[^\w]+", "", word))
+
+
+def _name_word(words: list[tuple[int, str, str]], j: int, previous: str) -> bool:
+    """Whether the j-th word can be part of a name: no article (but "عبد الرحمن"), no function word, title, kind of
+    place or organisation, no digits, and not a unit before a number ("سنة 1052")."""
+    b = _bare(words[j][2])
+    if not b or not is_arabic_script(b) or b in STOPWORDS or re.search(r"\d", b):
+        return False
+    if b.startswith("ال") and previous not in ("عبد", "ابو"):
+        return False
+    if _TITLE_AR.match(b) or _PLACE_NOUN_AR.match(b) or _ORG_NOUN_AR.match(b):
+        return False
+    return not (j + 1 < len(words) and re.match(r"\d", words[j + 1][2]))
+
+
+def _ends(raw: str) -> bool:
+    """Whether a word carries a punctuation mark after it (a name stops there)."""
+    return _bare(raw) != raw and raw[-1] in '،,.:؛!?؟)»"'
+
+
+def _arabic_names(quote: str) -> list[Name]:
+    """Names after a title ("الرئيس الكازاخستاني قاسم جومارت توكاييف": its adjectives skipped) or a kind of place
+    ("مدينة شيهيزي الصينية"), or before a title after a comma ("جمشيد عبد الرحمانوف، نائب وزير"): the words without
+    the article next to it, up to a punctuation mark, a word with the article or a function word; plus the
+    countries the sentence names by their names (not the adjectives: "العاصمة الكازاخستانية")."""
+    words = _arabic_words(quote)
+    out: list[Name] = []
+    for i, (_, raw, norm) in enumerate(words):
+        bare = _bare(norm)
+        kind = "person" if _TITLE_AR.match(bare) else "place" if _PLACE_NOUN_AR.match(bare) else None
+        if kind is None:
+            continue
+        name: list[tuple[int, str]] = []
+        if kind == "person" and i and words[i - 1][1][-1] in "،," and bare[:1] not in "بل":
+            j = i - 1  # "X، نائب وزير": the name before the comma, read backwards
+            while j >= 0 and len(name) < _MAX_NAME_WORDS - 1:
+                before = normalize(_bare(words[j - 1][1])) if j else ""
+                if (j < i - 1 and _ends(words[j][1])) or not _name_word(words, j, before):
+                    break
+                name.insert(0, (words[j][0], _bare(words[j][1])))
+                j -= 1
+        elif not _ends(raw):
+            j = i + 1
+            while j < len(words) and j <= i + 3 and _bare(words[j][2]).startswith("ال"):
+                if _TITLE_AR.match(_bare(words[j][2])) or _ends(words[j][1]):
+                    break
+                j += 1  # adjectives of the title ("العام", "الكازاخستاني", "العربي")
+            while j < len(words) and len(name) < _MAX_NAME_WORDS:
+                if not _name_word(words, j, normalize(name[-1][1]) if name else ""):
+                    break
+                name.append((words[j][0], _bare(words[j][1])))
+                if _ends(words[j][1]):
+                    break
+                j += 1
+        while name and normalize(name[-1][1]) in _PARTICLES_AR:
+            name.pop()
+        if name and all(n.at != name[0][0] for n in out):  # a name found twice keeps its first kind
+            out.append(Name(" ".join(w for _, w in name), kind, name[0][0]))
+    text = normalize(quote)
+    for country, name_ar, _ in COUNTRIES:
+        m = re.search(rf"(?<![^\W\d_])[وبلف]?{re.escape(normalize(name_ar))}(?![^\W\d_])", text)
+        if m:
+            out.append(Name(country, "country", m.start()))
+    return out
+
+
+def _named_by_question(name: Name, question: str) -> bool:
+    """Whether the question itself names it (then it is not the answer): a country it names, or every word of
+    the name written in the question (in either script)."""
+    if name.kind == "country":
+        return name.text in countries_in(question)
+    asked = re.findall(r"[^\W\d_]+", question)
+    words = re.findall(r"[^\W\d_]+", name.text)
+    return any(
+        any(
+            normalize(w) == normalize(a) or (is_arabic_script(w) != is_arabic_script(a) and spells(w, a)) for a in asked
+        )
+        for w in words
+        if normalize(w) not in STOPWORDS
+    )
+
+
+def _nearest_to_asked_numbers(names: list[Name], question: str, quote: str) -> list[Name]:
+    """Of several names, the one written nearest a number the question names ("since 2023" asked: the name beside
+    "1 January 2023"); all of them when the question names none or two are as near."""
+    numbers = re.findall(r"\d{2,}", question)
+    spots = [m.start() for n in numbers for m in re.finditer(re.escape(n), quote)]
+    if len(names) < 2 or not spots:
+        return names
+    dist = sorted((min(abs(n.at - s) for s in spots), i) for i, n in enumerate(names))
+    return [names[dist[0][1]]] if dist[0][0] < dist[1][0] else names
+
+
+def answer_name(question: str, quote: str) -> Name | None:
+    """The one name of the asked kind the quote gives and the question does not, or None."""
+    kind = asked_kind(question)
+    if kind is None:
+        return None
+    found = _arabic_names(quote) if is_arabic_script(quote) else _english_names(quote)
+    new = [n for n in found if not _named_by_question(n, question)]
+    if kind == "country":
+        # an unknown capitalised word may be a country the table lacks: then which one answers is not clear
+        wanted = [n for n in new if n.kind == "country"]
+        if any(n.kind != "country" and " " not in n.text for n in new):
+            return None
+    elif kind == "place":
+        wanted = [n for n in new if n.kind == "place"]
+    else:
+        wanted = [n for n in new if n.kind == "person"]
+    wanted = _nearest_to_asked_numbers(list({n.text: n for n in wanted}.values()), question, quote)
+    return wanted[0] if len(wanted) == 1 else None
+
+
+def source_speller(store: Any, language: str) -> Speller:
+    """How the store's sources in `language` write a name of the other script: each word by the one word of those
+    sources spelling it (rag.translit.same_name, the bridge's rule: "توكاييف" -> "Tokayev"), as the text writes it
+    (capitalised names only, in English); None unless every word of the name is found so."""
+
+    def build() -> dict[str, set[str]]:
+        index: dict[str, set[str]] = {}
+        for doc in store.documents():
+            if (doc.language or ("ar" if is_arabic_script(doc.text) else "en")) != language:
+                continue
+            for w in re.findall(r"[^\W\d_]{3,}", doc.text):
+                if language == "en" and not w[0].isupper():
+                    continue
+                key = (arabic_skeleton(w) if language == "ar" else latin_skeleton(w))[0]
+                index.setdefault(key, set()).add(w)
+        return index
+
+    def spell(name: str) -> str | None:
+        index = store.per_generation(f"lead-spellings:{language}", build)
+        out = []
+        for word in name.split():
+            key = (latin_skeleton(word) if language == "ar" else arabic_skeleton(word))[0]
+            found = {
+                normalize(s): s
+                for s in index.get(key, ())
+                if (same_name(s, word) if language == "en" else same_name(word, s))
+            }
+            if len(found) != 1:
+                return None
+            out.append(next(iter(found.values())))
+        return " ".join(out) or None
+
+    return spell
+
+
+_LABEL = {"en": "{name} (transliterated from {original})", "ar": "{name} (كتابة صوتية لـ {original})"}
+
+
+def entity_lead(question: str, quote: str, language: str, speller: Speller | None = None) -> str | None:
+    """The answer's name for an asker of `language` ("ar" or "en") from a quote in the other language: a country
+    by its name in that language, another name as a source in that language spells it (`speller`), else
+    transliterated and labelled; the original after it. None when no one name can be told."""
+    name = answer_name(question, quote)
+    if name is None:
+        return None
+    if name.kind == "country":
+        row = next(r for r in COUNTRIES if r[0] == name.text)
+        return f"{row[1]} ({row[0]})" if language == "ar" else f"{row[0]} ({row[1]})"
+    original = name.text
+    spelled = speller(original) if speller else None
+    if spelled:
+        return f"{spelled} ({original})"
+    written = to_arabic(original) if language == "ar" else to_latin(original)
+    return _LABEL[language].format(name=written, original=original) if written else None

@@ -144,6 +144,7 @@ def _outside_quotes(text: str, language: str) -> str:
     """The answer's own words in the asker's script: quotes and words in the other script (the originals in
     brackets after a reading) left out; figures and signs stay."""
     arabic = language == "ar"
+    text = text.replace("\u2068", " ").replace("\u2069", " ")  # the lead's bidirectional isolates
     return " ".join(
         t
         for t in _TOKEN.findall(_QUOTED.sub(" ", text))
@@ -155,8 +156,10 @@ def _stated(alt: str, own: str, language: str) -> bool:
     """Whether the asker-script text `own` states one expected alternative: as written (an alternative in the asker's
     script, or figures only); read out in the asker's language (rag.answering.values, "5 مليارات دولار" as "5
     billion dollars"); or, for a name, every word of it written in the asker's script with the same consonants
-    (rag.translit.spells: "توكاييف" by "Tokayev" or by the labelled transliteration "Tukayif"). The last is the
+    (rag.translit.spells: "توكاييف" by "Tokayev" or by the labelled transliteration "Tukayif"); a country by its name
+    in the asker's language (rag.answering.focus.COUNTRIES). The name rule is the
     fuzzy rule: a transliteration is judged by naming the right thing in the asker's letters, not by its vowels."""
+    from rag.answering.focus import countries_in
     from rag.answering.values import in_language
     from rag.translit import spells
 
@@ -165,6 +168,11 @@ def _stated(alt: str, own: str, language: str) -> bool:
         return True
     read = in_language(alt, language)
     if read != alt and normalize(read[: -len(alt) - 3]) in hay:
+        return True
+    named = countries_in(alt)
+    if (
+        named and len(alt.split()) <= 2 and named <= countries_in(own)
+    ):  # a country by its name in the asker's language ("أذربيجان": Azerbaijan)
         return True
     if re.search(r"\d", alt) or is_arabic_script(alt) == (language == "ar"):
         return False  # the name rule is for names written in the other script

@@ -30,3 +30,9 @@ def test_every_expected_group_must_be_stated():
     text = "Answer: عقبة بن نافع; 670 [1]"
     assert not asker_language_ok([["عقبة بن نافع"], ["670"]], text, "en")
     assert asker_language_ok([["عقبة بن نافع"], ["670"]], "Answer: Uqba bin Nafi (transliterated), 670 [1]", "en")
+
+
+def test_a_country_counts_by_its_name_in_the_askers_language():
+    assert asker_language_ok([["أذربيجان"]], "Answer: Azerbaijan (أذربيجان) [1]", "en")
+    assert not asker_language_ok([["أذربيجان"]], "Answer: Turkey (تركيا) [1]", "en")
+    assert not asker_language_ok([["روسيا ودول آسيا الوسطى"]], "Answer: Russia (روسيا) [1]", "en")  # only a part

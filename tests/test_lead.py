@@ -3,7 +3,7 @@
 from types import SimpleNamespace
 
 from rag.answering.extractive import Evidence, render
-from rag.answering.lead import answer_name, asked_kind, entity_lead, source_speller
+from rag.answering.lead import answer_name, asked_kind, entity_lead, isolate, source_speller
 from rag.translit import spells, to_arabic, to_latin
 
 # Sentences of the dev corpus (eval/dev/docs), as the answer quotes them.
@@ -66,6 +66,7 @@ def test_the_store_speller_finds_the_askers_sources_spelling_word_by_word():
     ]
     store = SimpleNamespace(documents=lambda: docs, per_generation=lambda key, build: build())
     assert source_speller(store, "en")("توكاييف") == "Tokayev"
+    assert source_speller(store, "en")("قاسم جومارت توكاييف") == "Kassym-Jomart Tokayev"  # the hyphen kept
     assert source_speller(store, "en")("حيدران") is None  # no English source names it
     assert source_speller(store, "ar")("Tokayev") == "توكاييف"
 
@@ -96,10 +97,15 @@ def test_an_organisations_name_is_no_persons():
     assert entity_lead("من يدير مجمع نوائي للتعدين والمعادن؟", NAVOI, "ar") is None
 
 
+def first_line(text: str) -> str:
+    """The answer's first line without its bidirectional isolates (tested on their own below)."""
+    return text.splitlines()[0].replace("\u2068", "").replace("\u2069", "")
+
+
 def test_render_leads_with_the_name_and_the_number_of_the_quote_that_holds_it():
     question = "Who is the Uzbek deputy energy minister interviewed in the article?"
     text = render("en", Evidence([]), ["ما حجمها اليوم في أوزبكستان؟", MINISTER], "ar", question=question)
-    assert text.splitlines()[0] == "Answer: Jamshid Abd al-Rahmanuf (transliterated from جمشيد عبد الرحمانوف) [2]"
+    assert first_line(text) == "Answer: Jamshid Abd al-Rahmanuf (transliterated from جمشيد عبد الرحمانوف) [2]"
     # the two closest passages: only the first may lead
     two = render("en", Evidence([], alternatives=True), ["ما حجمها اليوم؟", MINISTER], "ar", question=question)
     assert not two.startswith("Answer:")
@@ -116,9 +122,9 @@ def test_without_a_name_one_sentence_says_the_answer_is_only_in_the_quoted_langu
 
 def test_a_name_left_as_written_is_said_to_be_the_sources_words_and_a_year_word_is_read_out():
     org = render("ar", Evidence([], short="Canadian Space Agency"), ["… supplied by the Canadian Space Agency."], "en")
-    assert org.splitlines()[0] == "الجواب (كما يكتبه المصدر بالإنجليزية): Canadian Space Agency [1]"
+    assert first_line(org) == "الجواب (كما يكتبه المصدر بالإنجليزية): Canadian Space Agency [1]"
     year = render("en", Evidence([], short="عام 670", expected_type="date"), ["… في عام 670 للميلاد"], "ar")
-    assert year.splitlines()[0] == "Answer: year 670 (عام 670) [1]"
+    assert first_line(year) == "Answer: year 670 (عام 670) [1]"
     assert render("ar", Evidence([], short="2029", expected_type="date"), ["… in 2029"], "en").startswith(
         "الجواب: 2029 [1]"
     )
@@ -130,3 +136,35 @@ def test_transliteration_keeps_the_consonants_both_ways():
     assert to_arabic("Al-Farabi") == "الفارابي"
     assert all(spells(a, b) for a, b in [("Tokayev", "توكاييف"), ("Uqba", "عقبة"), ("Aktau", "أكتاو"), ("Joe", "جو")])
     assert not spells("Astana", "القمة")
+
+
+def test_the_other_scripts_run_is_isolated_so_brackets_and_markers_stay_in_place_right_to_left():
+    assert isolate("115 مليار دولار ($115 billion)", "ar") == "115 مليار دولار (\u2068$115 billion\u2069)"
+    assert isolate("Hidran (transliterated from حيدران)", "en") == "Hidran (transliterated from \u2068حيدران\u2069)"
+    assert isolate("2029", "ar") == "2029"  # figures alone read the same both ways
+    lead = render("ar", Evidence([], short="$115 billion", expected_type="quantity"), ["GDP: $115 billion."], "en")
+    assert lead.splitlines()[0] == "الجواب: 115 مليار دولار (\u2068$115 billion\u2069) [1]"
+
+
+TRAIN = "وكان أول قطار حاويات تجريبي قد انطلق من مدينة شيهيزي الصينية إلى ميناء باكو في أغسطس 2015."
+PARTNERS = "China and Russia are the two main trading partners; together they took almost a third of Uzbek exports."
+CABLE = (
+    "Mammadli described a planned high-voltage link from Azerbaijan through Georgia and under the Black Sea to Romania."
+)
+
+
+def test_of_two_places_the_one_after_the_preposition_the_question_asks_with():
+    question = "From which Chinese city did the first trial container train set off?"
+    assert entity_lead(question, TRAIN, "en") == "Shihizi (transliterated from شيهيزي)"
+    assert entity_lead("To which port did the first trial train go?", TRAIN, "en") == "Baku (transliterated from باكو)"
+    assert entity_lead("في أي مدينة سيسجل المشروع؟", "It would be registered in Bucharest.", "ar") == (
+        "بوشاريست (كتابة صوتية لـ Bucharest)"
+    )
+
+
+def test_countries_lead_together_when_they_are_all_the_quote_names_and_not_when_an_unknown_one_may_be_there():
+    assert entity_lead("من هما الشريكان التجاريان الرئيسيان لأوزبكستان؟", PARTNERS, "ar") == (
+        "الصين وروسيا (China and Russia)"
+    )
+    # Georgia and Romania are not in the country table: Azerbaijan alone would be a wrong answer
+    assert entity_lead("إلى أي دولة سيصل الكابل؟", CABLE, "ar") is None

@@ -18,4 +18,6 @@ def test_a_value_in_the_askers_language_or_with_an_unknown_word_stays_as_written
 
 def test_the_lead_line_of_an_english_answer_from_an_arabic_quote_reads_in_english():
     text = render("en", Evidence([], short="3.4 مليون دولار", expected_type="quantity"), ["…"], "ar")
-    assert text.splitlines()[0] == "Answer: 3.4 million dollars (3.4 مليون دولار) [1]"
+    assert (
+        text.splitlines()[0] == "Answer: 3.4 million dollars (\u20683.4 مليون دولار\u2069) [1]"
+    )  # isolated: test_lead

@@ -45,7 +45,7 @@ from rag.answering.focus import (
     regions_in,
     years_in,
 )
-from rag.answering.lead import Speller, entity_lead
+from rag.answering.lead import Speller, entity_lead, isolate
 from rag.answering.values import AR_MONTHS, in_language
 from rag.schema import Retrieved
 from rag.text import detect_language, is_arabic_script, normalize, tokens
@@ -777,10 +777,11 @@ def render(
         written = across and lettered and short == evidence.short and is_arabic_script(short) != (language == "ar")
         if name and at == 1 + evidence.short_source:  # "who founded it and when": the name too
             short = f"{short}; {name}"
+        short = isolate(short, language)
         lines.append(t["lead_written" if written else "lead"].format(short=short, n=1 + evidence.short_source))
         lines.append("")
     elif name:
-        lines.append(t["lead"].format(short=name, n=at))
+        lines.append(t["lead"].format(short=isolate(name, language), n=at))
         lines.append("")
     elif across:
         lines.append(t["only"])

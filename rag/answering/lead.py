@@ -43,8 +43,11 @@ _TITLE_AR = re.compile(rf"^[وبل]?(?:ال)?(?:{_TITLES_AR})$")
 _PLACE_NOUN_AR = re.compile(rf"^[وبل]?(?:ال)?(?:{_PLACE_NOUNS_AR})$")
 # the head nouns of organisations' names (an organisation is no person's name), normalised
 _ORG_NOUN_AR = re.compile(r"^[وبل]?(?:ال)?(?:مركز|مجلس|بنك|برنامج|امانه|منظمه|هييه|وكاله|موسسه|معهد|صندوق|لجنه|شركه)$")
+_PLACE_OR_TITLE = re.compile(rf"^(?:ال)?(?:{_PLACE_NOUNS_AR}|{_TITLES_AR})$")
 _PARTICLES_AR = {"بن", "ابن", "بنت", "ابو", "عبد"}
 _MAX_NAME_WORDS = 4
+# The prepositions a place is asked and named with, English and Arabic (normalised; a clitic ب/ل counts too)
+_PREPOSITIONS = {"from": ("من",), "to": ("الي", "حتي", "ل"), "in": ("في", "ب"), "at": ("في", "ب"), "near": ("قرب",)}
 # English heads of names that are organisations or places, not people (general English, not any document's)
 _ORG_HEADS = (
     r"Centre|Center|Council|Bank|Programme|Program|Agency|Organi[sz]ation|Institute|Fund|Committee|Secretariat"
@@ -67,8 +70,9 @@ class Name:
     """A candidate answer entity in the quote: as written, its kind, and where it stands."""
 
     text: str
-    kind: str  # "person", "place", "country", "other"
+    kind: str  # "person", "place", "country", "nation" (an adjective: "Kazakh"), "other"
     at: int
+    after: str = ""  # the preposition before it, in English ("from", "to", "in"): "من مدينة شيهيزي" -> "from"
 
 
 def asked_kind(question: str) -> str | None:
@@ -98,21 +102,27 @@ def _english_names(quote: str) -> list[Name]:
         words = [re.sub(r"['’]s$", "", m.group(0)) for m in run]
         while words and (normalize(words[0]) in STOPWORDS or _MONTHS_DAYS.match(words[0])):
             run, words = run[1:], words[1:]  # "The", "In August": not part of a name
-        if not words or (run[0].start() == len(quote) - len(quote.lstrip()) and len(words) == 1):
+        if not words:
             continue
         text = " ".join(words)
         rest = quote[run[-1].end() : run[-1].end() + 80]
+        before = re.search(r"\b([a-z]+)\s+$", quote[: run[0].start()])
+        after = before.group(1) if before and before.group(1) in _PREPOSITIONS else ""
         if any(normalize(text) == normalize(c) for c, _, _ in COUNTRIES):
             kind = "country"
+        elif len(words) == 1 and countries_in(text):
+            kind = "nation"  # "Kazakh", "Uzbek": of a country, no name of its own
+        elif run[0].start() == len(quote) - len(quote.lstrip()) and len(words) == 1:
+            continue  # the sentence's first word is capitalised whatever it is
         elif _JOINED_ORG.match(rest) or _ORG_EN.search(text) or text.isupper():
             kind = "other"  # an organisation, an acronym, or part of a name ("Navoi Mining and Metallurgical Combinat")
-        elif _PLACE_EN.search(text):
-            kind = "place"
+        elif _PLACE_EN.search(text) or (len(words) == 1 and after):
+            kind = "place"  # "Republic Square"; one capitalised word after "in", "at", "from", "to": "in Bucharest"
         elif len(words) >= 2 and all(w[0].isupper() and not w.isupper() for w in words):
             kind = "person"  # a person's name has two words or more; one capitalised word is too often a nation's
         else:
             kind = "other"
-        out.append(Name(text, kind, run[0].start()))
+        out.append(Name(text, kind, run[0].start(), after))
     return out
 
 
@@ -141,6 +151,14 @@ def _name_word(words: list[tuple[int, str, str]], j: int, previous: str) -> bool
 def _ends(raw: str) -> bool:
     """Whether a word carries a punctuation mark after it (a name stops there)."""
     return _bare(raw) != raw and raw[-1] in '،,.:؛!?؟)»"'
+
+
+def _english_preposition(words: list[tuple[int, str, str]], i: int) -> str:
+    """The English of the preposition before (or on) the i-th word of an Arabic sentence ("من مدينة" -> "from")."""
+    previous = _bare(words[i - 1][2]) if i else ""
+    bare = _bare(words[i][2])
+    clitic = bare[:1] if bare[:1] in "بل" and _PLACE_OR_TITLE.match(bare[1:]) else ""  # "بمدينة", not "بلدة"
+    return next((en for en, ar in _PREPOSITIONS.items() if previous in ar or clitic in ar), "")
 
 
 def _arabic_names(quote: str) -> list[Name]:
@@ -180,7 +198,7 @@ def _arabic_names(quote: str) -> list[Name]:
         while name and normalize(name[-1][1]) in _PARTICLES_AR:
             name.pop()
         if name and all(n.at != name[0][0] for n in out):  # a name found twice keeps its first kind
-            out.append(Name(" ".join(w for _, w in name), kind, name[0][0]))
+            out.append(Name(" ".join(w for _, w in name), kind, name[0][0], _english_preposition(words, i)))
     text = normalize(quote)
     for country, name_ar, _ in COUNTRIES:
         m = re.search(rf"(?<![^\W\d_])[وبلف]?{re.escape(normalize(name_ar))}(?![^\W\d_])", text)
@@ -216,24 +234,50 @@ def _nearest_to_asked_numbers(names: list[Name], question: str, quote: str) -> l
     return [names[dist[0][1]]] if dist[0][0] < dist[1][0] else names
 
 
-def answer_name(question: str, quote: str) -> Name | None:
-    """The one name of the asked kind the quote gives and the question does not, or None."""
+_ASKED_PREPOSITION = re.compile(
+    r"\b(from|to|in|at|near) (?:which|what)\b|(?<![^\W\d_])(من|الي|في|قرب) (?:اي|أي)(?![^\W\d_])", re.I
+)
+
+
+def _asked_preposition(question: str) -> str:
+    """The preposition the question asks the place with, in English ("From which city", "من أي مدينة": "from")."""
+    m = _ASKED_PREPOSITION.search(normalize(question))
+    if not m:
+        return ""
+    if m.group(1):
+        return m.group(1).lower()
+    return next(en for en, ar in _PREPOSITIONS.items() if m.group(2) in ar)
+
+
+def answer_names(question: str, quote: str) -> list[Name]:
+    """The name of the asked kind the quote gives and the question does not (of several places, the one after the
+    preposition the question asks with; of several people, the one beside the number it names); the countries when
+    those are all the quote names (an English quote, where a country the table lacks would show as a capitalised
+    word). Empty when no one name can be told."""
     kind = asked_kind(question)
     if kind is None:
-        return None
-    found = _arabic_names(quote) if is_arabic_script(quote) else _english_names(quote)
-    new = [n for n in found if not _named_by_question(n, question)]
-    if kind == "country":
-        # an unknown capitalised word may be a country the table lacks: then which one answers is not clear
-        wanted = [n for n in new if n.kind == "country"]
-        if any(n.kind != "country" and " " not in n.text for n in new):
-            return None
-    elif kind == "place":
-        wanted = [n for n in new if n.kind == "place"]
-    else:
-        wanted = [n for n in new if n.kind == "person"]
-    wanted = _nearest_to_asked_numbers(list({n.text: n for n in wanted}.values()), question, quote)
-    return wanted[0] if len(wanted) == 1 else None
+        return []
+    arabic = is_arabic_script(quote)
+    found = _arabic_names(quote) if arabic else _english_names(quote)
+    new = [n for n in found if not _named_by_question(n, question) and n.kind != "nation"]
+    new = list({n.text: n for n in new}.values())
+    countries = [n for n in new if n.kind == "country"]
+    if kind == "country" or (kind == "person" and countries and len(countries) == len(new)):
+        if arabic:  # capitalisation does not show an Arabic sentence's other names: one country, or none
+            return countries if len(countries) == 1 and kind == "country" else []
+        return countries if countries and len(countries) == len(new) else []
+    wanted = [n for n in new if n.kind == kind]
+    if kind == "place" and len(wanted) > 1:
+        asked = _asked_preposition(question)
+        wanted = [n for n in wanted if asked and n.after == asked] or wanted
+    wanted = _nearest_to_asked_numbers(wanted, question, quote)
+    return wanted if len(wanted) == 1 else []
+
+
+def answer_name(question: str, quote: str) -> Name | None:
+    """The one name `answer_names` finds, or None (none, or several countries)."""
+    names = answer_names(question, quote)
+    return names[0] if len(names) == 1 else None
 
 
 def source_speller(store: Any, language: str) -> Speller:
@@ -241,21 +285,23 @@ def source_speller(store: Any, language: str) -> Speller:
     sources spelling it (rag.translit.same_name, the bridge's rule: "توكاييف" -> "Tokayev"), as the text writes it
     (capitalised names only, in English); None unless every word of the name is found so."""
 
-    def build() -> dict[str, set[str]]:
+    def build() -> tuple[dict[str, set[str]], set[str]]:
         index: dict[str, set[str]] = {}
+        joined: set[str] = set()  # names written with a hyphen ("Kassym-Jomart"), to write them so again
         for doc in store.documents():
             if (doc.language or ("ar" if is_arabic_script(doc.text) else "en")) != language:
                 continue
+            joined.update(re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)+", doc.text))
             for w in re.findall(r"[^\W\d_]{3,}", doc.text):
                 if language == "en" and not w[0].isupper():
                     continue
                 key = (arabic_skeleton(w) if language == "ar" else latin_skeleton(w))[0]
                 index.setdefault(key, set()).add(w)
-        return index
+        return index, joined
 
     def spell(name: str) -> str | None:
-        index = store.per_generation(f"lead-spellings:{language}", build)
-        out = []
+        index, joined = store.per_generation(f"lead-spellings:{language}", build)
+        out: list[str] = []
         for word in name.split():
             key = (latin_skeleton(word) if language == "ar" else arabic_skeleton(word))[0]
             found = {
@@ -265,25 +311,55 @@ def source_speller(store: Any, language: str) -> Speller:
             }
             if len(found) != 1:
                 return None
-            out.append(next(iter(found.values())))
+            spelled = next(iter(found.values()))
+            if out and f"{out[-1]}-{spelled}" in joined:
+                out[-1] = f"{out[-1]}-{spelled}"
+            else:
+                out.append(spelled)
         return " ".join(out) or None
 
     return spell
 
 
+# A run of the other script inside a line, with the digits and signs between its words ("$115 billion", "3.4 مليون
+# دولار"): isolated (FSI ... PDI) so that the line keeps its order when shown right to left or left to right.
+_TOKENS = {"ar": r"[$€£]?[0-9A-Za-z.,%$'’/:-]+", "en": r"[0-9\u0600-\u06ff.,%/:-]+"}
+_RUNS = {language: re.compile(rf"{t}(?:[ ]+{t})*") for language, t in _TOKENS.items()}
+_LETTERS = {"ar": re.compile(r"[A-Za-z]"), "en": re.compile(r"[\u0621-\u064a]")}
+
+
+def isolate(text: str, language: str) -> str:
+    """The line with each run of the other script than `language`'s between Unicode isolates (U+2068 ... U+2069):
+    invisible, and without them "الجواب: 16.9 مليار دولار ($16.9 billion) [1]" shows its brackets and its "[1]"
+    out of place (the bidirectional algorithm joins the Latin run to the marker)."""
+
+    def wrap(m: re.Match[str]) -> str:
+        return f"\u2068{m.group(0)}\u2069" if _LETTERS[language].search(m.group(0)) else m.group(0)
+
+    return _RUNS[language].sub(wrap, text)
+
+
 _LABEL = {"en": "{name} (transliterated from {original})", "ar": "{name} (كتابة صوتية لـ {original})"}
+
+
+def _listed(items: list[str], comma: str, last: str) -> str:
+    """ "A, B and C" / "أ، ب وج"."""
+    return items[0] if len(items) == 1 else comma.join(items[:-1]) + last + items[-1]
 
 
 def entity_lead(question: str, quote: str, language: str, speller: Speller | None = None) -> str | None:
     """The answer's name for an asker of `language` ("ar" or "en") from a quote in the other language: a country
     by its name in that language, another name as a source in that language spells it (`speller`), else
     transliterated and labelled; the original after it. None when no one name can be told."""
-    name = answer_name(question, quote)
-    if name is None:
+    names = answer_names(question, quote)
+    if not names:
         return None
-    if name.kind == "country":
-        row = next(r for r in COUNTRIES if r[0] == name.text)
-        return f"{row[1]} ({row[0]})" if language == "ar" else f"{row[0]} ({row[1]})"
+    if names[0].kind == "country":
+        rows = [next(r for r in COUNTRIES if r[0] == n.text) for n in names]
+        arabic = _listed([r[1] for r in rows], "، ", " و")
+        english = _listed([r[0] for r in rows], ", ", " and ")
+        return f"{arabic} ({english})" if language == "ar" else f"{english} ({arabic})"
+    name = names[0]
     original = name.text
     spelled = speller(original) if speller else None
     if spelled:

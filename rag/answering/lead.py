@@ -24,6 +24,7 @@ from rag.translit import arabic_skeleton, latin_skeleton, same_name, spells, to_
 Speller = Callable[[str], str | None]
 
 _WHO = re.compile(r"^\W*(?:who|whom|whose)\b|\bwho (?:is|was|are|were|did|does|has|had)\b", re.I)
+_WHO_IS_NAMED = re.compile(r"^\W*(?i:who(?:'s| is| was| are| were)) (?:[A-Z][\w'’-]*\s*){1,4}\W*$")
 _WHO_AR = re.compile(r"^\W*و?(?:من|مين)(?! (?:اي|أي|اين|أين|كم|ماذا|خلال|بين|اجل|أجل)(?![^\W\d_]))(?![^\W\d_])")
 _PLACE_WORDS_EN = (
     r"(?:\w+ )?(?:city|town|port|capital|village|battle|place|region|province|square|venue|river|island|site)"
@@ -36,14 +37,20 @@ _PLACE_NOUNS_AR = "مدينه|ميناء|مينا|عاصمه|بلده|قريه|�
 _PLACE_AR = re.compile(rf"(?<![^\W\d_])(?:اين|وين|فين)(?![^\W\d_])|(?:اي|أي) (?:{_PLACE_NOUNS_AR})(?![^\W\d_])")
 # titles and offices an Arabic name follows ("الرئيس", "الأمين العام", "برئاسة", "القائد العربي"), normalised
 _TITLES_AR = (
-    "رييس|رياسه|امين|نايب|وزير|سيد|سيده|شيخ|امير|ملك|ملكه|امام|قاضي|فقيه|قايد|قياده|خليفه|سلطان|دكتور|مدير|سفير"
-    "|جنرال|لواء|عقيد|مستشار|عالم|عالمه|باحث|مهندس|كاتب|مدرب|عداء|عداءه|بطل|بطله|لاعب|لاعبه"
-)
-_TITLE_AR = re.compile(rf"^[وبل]?(?:ال)?(?:{_TITLES_AR})$")
+    "رييس|امين|نايب|وزير|سيد|سيده|شيخ|امير|ملك|ملكه|قاضي|فقيه|قايد|خليفه|سلطان|دكتور|مدير|سفير"
+    "|جنرال|لواء|عقيد|مستشار|عالمه|باحث|مهندس|كاتب|مدرب|عداء|عداءه|بطل|بطله|لاعب|لاعبه"
+    "|زعيم|مبعوث|ممثل|مندوب|منسق|متحدث|مسوول|مفوض|محافظ|سكرتير"
+)  # not "امام" (also "in front of"), "عالم" (also "world"), "القيادة" (the leadership): only "بقيادة", "led by"
+_TITLE_AR = re.compile(rf"^[وبل]?(?:ال)?(?:{_TITLES_AR})$|^و?ب(?:رياسه|قياده)$")
 _PLACE_NOUN_AR = re.compile(rf"^[وبل]?(?:ال)?(?:{_PLACE_NOUNS_AR})$")
 # the head nouns of organisations' names (an organisation is no person's name), normalised
 _ORG_NOUN_AR = re.compile(r"^[وبل]?(?:ال)?(?:مركز|مجلس|بنك|برنامج|امانه|منظمه|هييه|وكاله|موسسه|معهد|صندوق|لجنه|شركه)$")
-_PLACE_OR_TITLE = re.compile(rf"^(?:ال)?(?:{_PLACE_NOUNS_AR}|{_TITLES_AR})$")
+_PLACE_OR_TITLE = re.compile(rf"^(?:ال)?(?:{_PLACE_NOUNS_AR}|{_TITLES_AR})$|^(?:رياسه|قياده)$")
+# verbs that introduce what someone said or did, before the name ("أكد مراد موكوشيف، المنسق"), normalised
+_SAYS_AR = re.compile(
+    r"^[وف]?(?:قال|اكد|اعلن|اشار|اوضح|اضاف|صرح|ذكر|استقبل|التقي|دعا|شدد|لفت|كشف|اعتبر|يقول|تقول|استقبلنا|التقينا)"
+    r"(?:ت|نا)?$"
+)
 _PARTICLES_AR = {"بن", "ابن", "بنت", "ابو", "عبد"}
 _MAX_NAME_WORDS = 4
 # The prepositions a place is asked and named with, English and Arabic (normalised; a clitic ب/ل counts too)
@@ -82,6 +89,8 @@ def asked_kind(question: str) -> str | None:
         return "country"
     if _PLACE.search(question) or _PLACE_AR.search(q):
         return "place"
+    if _WHO_IS_NAMED.search(question):
+        return None  # "Who is Murat Mukushev?": a description, not a name, answers
     if _WHO.search(question) or _WHO_AR.search(q):
         return "person"
     return None
@@ -139,11 +148,11 @@ def _name_word(words: list[tuple[int, str, str]], j: int, previous: str) -> bool
     """Whether the j-th word can be part of a name: no article (but "عبد الرحمن"), no function word, title, kind of
     place or organisation, no digits, and not a unit before a number ("سنة 1052")."""
     b = _bare(words[j][2])
-    if not b or not is_arabic_script(b) or b in STOPWORDS or re.search(r"\d", b):
+    if not b or not is_arabic_script(b) or {b, _bare(words[j][1])} & STOPWORDS or re.search(r"\d", b):
         return False
     if b.startswith("ال") and previous not in ("عبد", "ابو"):
         return False
-    if _TITLE_AR.match(b) or _PLACE_NOUN_AR.match(b) or _ORG_NOUN_AR.match(b):
+    if _TITLE_AR.match(b) or _PLACE_NOUN_AR.match(b) or _ORG_NOUN_AR.match(b) or _SAYS_AR.match(b):
         return False
     return not (j + 1 < len(words) and re.match(r"\d", words[j + 1][2]))
 

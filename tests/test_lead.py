@@ -183,3 +183,10 @@ def test_the_pages_own_example_names_the_coordinator_and_no_verb_or_leadership_p
     assert asked_kind("Who is Murat Mukushev?") is None
     leadership = "أن القيادة الكازاخستانية ستركز على معالجة القضايا الإقليمية والعالمية."
     assert entity_lead("Who will focus on regional issues?", leadership, "en") is None
+
+
+def test_a_country_after_a_title_is_not_part_of_the_name():
+    sentence = "وشارك في الاجتماع رئيس كازاخستان قاسم جومارت توكاييف."
+    assert entity_lead("And who was the president at that meeting?", sentence, "en") == (
+        "Qasm Jumart Tukayif (transliterated from قاسم جومارت توكاييف)"
+    )

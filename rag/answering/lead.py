@@ -51,6 +51,7 @@ _SAYS_AR = re.compile(
     r"^[وف]?(?:قال|اكد|اعلن|اشار|اوضح|اضاف|صرح|ذكر|استقبل|التقي|دعا|شدد|لفت|كشف|اعتبر|يقول|تقول|استقبلنا|التقينا)"
     r"(?:ت|نا)?$"
 )
+_COUNTRY_NAMES_AR = frozenset(normalize(ar) for _, ar, _ in COUNTRIES)
 _PARTICLES_AR = {"بن", "ابن", "بنت", "ابو", "عبد"}
 _MAX_NAME_WORDS = 4
 # The prepositions a place is asked and named with, English and Arabic (normalised; a clitic ب/ل counts too)
@@ -144,6 +145,12 @@ def _bare(word: str) -> str:
     return re.sub(r"[^\w]+$", "", re.sub(r"^[^\w]+", "", word))
 
 
+def _country(word: str) -> bool:
+    """Whether an Arabic word is a country's name (rag.answering.focus.COUNTRIES), a clitic و/ب/ل aside."""
+    b = _bare(normalize(word))
+    return bool({b, b[1:] if b[:1] in "وبل" else b} & _COUNTRY_NAMES_AR)
+
+
 def _name_word(words: list[tuple[int, str, str]], j: int, previous: str) -> bool:
     """Whether the j-th word can be part of a name: no article (but "عبد الرحمن"), no function word, title, kind of
     place or organisation, no digits, and not a unit before a number ("سنة 1052")."""
@@ -152,7 +159,7 @@ def _name_word(words: list[tuple[int, str, str]], j: int, previous: str) -> bool
         return False
     if b.startswith("ال") and previous not in ("عبد", "ابو"):
         return False
-    if _TITLE_AR.match(b) or _PLACE_NOUN_AR.match(b) or _ORG_NOUN_AR.match(b) or _SAYS_AR.match(b):
+    if _TITLE_AR.match(b) or _PLACE_NOUN_AR.match(b) or _ORG_NOUN_AR.match(b) or _SAYS_AR.match(b) or _country(b):
         return False
     return not (j + 1 < len(words) and re.match(r"\d", words[j + 1][2]))
 
@@ -193,10 +200,10 @@ def _arabic_names(quote: str) -> list[Name]:
                 j -= 1
         elif not _ends(raw):
             j = i + 1
-            while j < len(words) and j <= i + 3 and _bare(words[j][2]).startswith("ال"):
+            while j < len(words) and j <= i + 3 and (_bare(words[j][2]).startswith("ال") or _country(words[j][2])):
                 if _TITLE_AR.match(_bare(words[j][2])) or _ends(words[j][1]):
                     break
-                j += 1  # adjectives of the title ("العام", "الكازاخستاني", "العربي")
+                j += 1  # adjectives of the title ("العام", "الكازاخستاني", "العربي"), its country ("رئيس كازاخستان")
             while j < len(words) and len(name) < _MAX_NAME_WORDS:
                 if not _name_word(words, j, normalize(name[-1][1]) if name else ""):
                     break

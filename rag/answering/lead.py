@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rag.answering.focus import COUNTRIES, asks_for_country, countries_in
+from rag.answering.values import AR_MONTHS
 from rag.text import STOPWORDS, is_arabic_script, normalize
 from rag.translit import arabic_skeleton, latin_skeleton, same_name, spells, to_arabic, to_latin
 
@@ -52,6 +53,8 @@ _SAYS_AR = re.compile(
     r"(?:ت|نا)?$"
 )
 _COUNTRY_NAMES_AR = frozenset(normalize(ar) for _, ar, _ in COUNTRIES)
+# prepositions and time words the function-word list lacks ("منذ مطلع سبتمبر" is no name), normalised
+_PREPOSITIONS_AR = frozenset(["منذ", "مطلع", "نحو", "حوالي", "بعد", "قبل", "حتي", "عبر", "ضد", "دون", "لدي", "اثناء"])
 _PARTICLES_AR = {"بن", "ابن", "بنت", "ابو", "عبد"}
 _MAX_NAME_WORDS = 4
 # The prepositions a place is asked and named with, English and Arabic (normalised; a clitic ب/ل counts too)
@@ -157,6 +160,8 @@ def _name_word(words: list[tuple[int, str, str]], j: int, previous: str) -> bool
     b = _bare(words[j][2])
     if not b or not is_arabic_script(b) or {b, _bare(words[j][1])} & STOPWORDS or re.search(r"\d", b):
         return False
+    if b in AR_MONTHS or b in _PREPOSITIONS_AR:
+        return False
     if b.startswith("ال") and previous not in ("عبد", "ابو"):
         return False
     if _TITLE_AR.match(b) or _PLACE_NOUN_AR.match(b) or _ORG_NOUN_AR.match(b) or _SAYS_AR.match(b) or _country(b):
@@ -200,7 +205,14 @@ def _arabic_names(quote: str) -> list[Name]:
                 j -= 1
         elif not _ends(raw):
             j = i + 1
-            while j < len(words) and j <= i + 3 and (_bare(words[j][2]).startswith("ال") or _country(words[j][2])):
+            # after a title its adjectives and country; after a kind of place a word with the article is the place's
+            # own name, to be translated, not read out ("محافظة البحر الأحمر", "قصر الاستقلال"): no name then
+            while (
+                kind == "person"
+                and j < len(words)
+                and j <= i + 3
+                and (_bare(words[j][2]).startswith("ال") or _country(words[j][2]))
+            ):
                 if _TITLE_AR.match(_bare(words[j][2])) or _ends(words[j][1]):
                     break
                 j += 1  # adjectives of the title ("العام", "الكازاخستاني", "العربي"), its country ("رئيس كازاخستان")

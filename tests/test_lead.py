@@ -181,6 +181,7 @@ def test_the_pages_own_example_names_the_coordinator_and_no_verb_or_leadership_p
     assert entity_lead(question, COORDINATOR, "en") == "Marad Mukushif (transliterated from مراد موكوشيف)"
     # "Who is Murat Mukushev?" asks for a description; "القيادة الكازاخستانية ستركز" holds no name
     assert asked_kind("Who is Murat Mukushev?") is None
+    assert asked_kind("Who does the author work for?") is None  # an employer, not the author's name
     leadership = "أن القيادة الكازاخستانية ستركز على معالجة القضايا الإقليمية والعالمية."
     assert entity_lead("Who will focus on regional issues?", leadership, "en") is None
 

@@ -26,6 +26,7 @@ Speller = Callable[[str], str | None]
 
 _WHO = re.compile(r"^\W*(?:who|whom|whose)\b|\bwho (?:is|was|are|were|did|does|has|had)\b", re.I)
 _WHO_IS_NAMED = re.compile(r"^\W*(?i:who(?:'s| is| was| are| were)) (?:[A-Z][\w'’-]*\s*){1,4}\W*$")
+_WHO_FOR = re.compile(r"\bfor\W*$", re.I)
 _WHO_AR = re.compile(r"^\W*و?(?:من|مين)(?! (?:اي|أي|اين|أين|كم|ماذا|خلال|بين|اجل|أجل)(?![^\W\d_]))(?![^\W\d_])")
 _PLACE_WORDS_EN = (
     r"(?:\w+ )?(?:city|town|port|capital|village|battle|place|region|province|square|venue|river|island|site)"
@@ -93,8 +94,8 @@ def asked_kind(question: str) -> str | None:
         return "country"
     if _PLACE.search(question) or _PLACE_AR.search(q):
         return "place"
-    if _WHO_IS_NAMED.search(question):
-        return None  # "Who is Murat Mukushev?": a description, not a name, answers
+    if _WHO_IS_NAMED.search(question) or _WHO_FOR.search(question):
+        return None  # "Who is Murat Mukushev?": a description answers; "Who does he work for?": an employer
     if _WHO.search(question) or _WHO_AR.search(q):
         return "person"
     return None

@@ -88,6 +88,10 @@ class SentenceTransformerEmbeddings:
 def _load_sentence_transformer(name_or_path: str, threads: int) -> Any:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never wait on a hub that cannot be reached
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    # torch's OpenMP threads sleep between parallel regions instead of spinning (read when torch is first
+    # imported): on busy cores spinning threads burn the quanta the others need. 196 sentences on 2 cores at
+    # load average 8-10: 52-62 s wall / 21-23 s CPU spinning, 9-11 s / 6-6.5 s sleeping (bench notes, issue 25)
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import torch
     import transformers
     from sentence_transformers import SentenceTransformer

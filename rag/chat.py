@@ -3,17 +3,22 @@
 Each browser tab keeps its own turns (`ChatSession`): a question shows at once with a working indicator,
 questions sent while one is being answered wait their turn, and every reply re-renders the session's turns, so a
 second question can never overwrite the first.
+
+Streaming (`answer_stream`): with a generative backend the model's reply is shown as its tokens arrive, marked as
+an unchecked draft, and replaced by the verified answer (or, when nothing in it verified, by a line saying so
+above the extractive answer); with the extractive backend there is nothing to stream and the answer shows at once.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import queue
 import re
 import shutil
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -31,6 +36,27 @@ AnswerFn = Callable[..., Answer]
 Lang = Literal["ar", "en"]
 UPLOAD_TYPES = list(SUPPORTED)
 SESSION_IDLE_S = 6 * 3600  # a tab that sent nothing for this long (and never said it closed) is forgotten
+DRAFT_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "draft": "Draft from the language model, not yet checked against the sources…",
+        "unverified": "The language model's draft could not be verified against the sources and was set aside; "
+        "this answer quotes them directly.",
+    },
+    "ar": {
+        "draft": "مسودة من النموذج اللغوي، لم تُطابَق مع المصادر بعد…",
+        "unverified": "تعذّر التحقق من مسودة النموذج اللغوي في المصادر فأُهملت؛ وهذا الجواب يقتبس منها مباشرة.",
+    },
+}
+
+
+def render_draft(text: str, language: Lang) -> str:
+    """An unverified draft as it streams: escaped lines under a label saying what it is, still working."""
+    lines = "".join(f'<p class="line" dir="auto">{escape(line)}</p>' for line in text.split("\n") if line.strip())
+    label = escape(DRAFT_TEXT[language]["draft"])
+    return (
+        f'<div class="answer working draft" dir="{"rtl" if language == "ar" else "ltr"}" lang="{language}" '
+        f'role="status" aria-busy="true"><p class="meta">{label}</p>{lines}</div>'
+    )
 
 
 def safe_upload_name(name: str) -> str:
@@ -55,6 +81,7 @@ class Turn:
     state: Literal["waiting", "done", "stopped"] = "waiting"
     html: str = ""
     text: str = ""  # the answer's plain text, for follow-ups
+    draft: str = ""  # a generative backend's unverified reply so far, while it streams
     order: float = 0.0  # the browser's number for it: turns are kept in the order they were sent
 
 
@@ -82,7 +109,9 @@ class ChatSession:
             out = []
             for t in self.turns:
                 out.append({"role": "user", "content": render_question(t.question, t.language)})
-                if t.state == "waiting":
+                if t.state == "waiting" and t.draft:
+                    out.append({"role": "assistant", "content": render_draft(t.draft, t.language)})
+                elif t.state == "waiting":
                     out.append(
                         {"role": "assistant", "content": notice("working", TEXT[t.language]["working"], t.language)}
                     )
@@ -142,19 +171,36 @@ class ChatUI:
                 del self._sessions[key]
 
     # --- answering ------------------------------------------------------------------------------------------
-    def reply(self, question: str, past: list[dict[str, str]], language: Lang) -> tuple[str, str]:
-        """The rendered reply to one question and its plain text (for follow-ups)."""
+    def reply(
+        self, question: str, past: list[dict[str, str]], language: Lang, on_draft: Callable[[str], None] | None = None
+    ) -> tuple[str, str]:
+        """The rendered reply to one question and its plain text (for follow-ups); a generative backend's drafts go
+        to `on_draft` as its tokens arrive (rag.answering.llm.streaming_drafts)."""
+        drafted: list[str] = []
         try:  # the known words too: they come from the store, which may have failed
             if self.words_fn is not None and not has_content(question, self.words_fn()):
                 return notice("rephrase", TEXT[language]["rephrase"], language), ""
-            ans = self.answer_fn(question, history=past)
+            if on_draft is None:
+                ans = self.answer_fn(question, history=past)
+            else:
+                from rag.answering.llm import streaming_drafts
+
+                def draft(text: str) -> None:
+                    drafted.append(text)
+                    on_draft(text)
+
+                with streaming_drafts(draft):
+                    ans = self.answer_fn(question, history=past)
         except RagError as exc:  # expected (a store that went away): one log line, the user told in their language
             log.warning("could not answer: %s", exc)
             return notice("abstained", exc.in_language(language), language), ""
         except Exception:  # a bug: logged with its traceback; the question must not spin forever
             log.exception("answering %r failed", question)
             return notice("abstained", TEXT[language]["failed_answer"], language), ""
-        return render_answer(ans, self.source_fn, weak=is_weak(ans)), ans.text
+        html = render_answer(ans, self.source_fn, weak=is_weak(ans))
+        if drafted and ans.backend == "extractive":  # the draft shown did not survive verification: say so
+            html = notice("meta", DRAFT_TEXT[ans.language]["unverified"], ans.language) + html
+        return html, ans.text
 
     def submit(self, message: Any, order: float | None, session: ChatSession) -> tuple[list[dict[str, str]], Any]:
         """Show the question at once, waiting for its answer, in the place the browser numbered it (`order`)."""
@@ -176,6 +222,34 @@ class ChatUI:
         """Answer the session's oldest waiting question (one at a time per session, in the order asked)."""
         import gradio as gr
 
+        self._answer_turn(session, None)
+        return session.messages(), gr.update(visible=session.busy())
+
+    def answer_stream(self, session: ChatSession) -> Iterator[tuple[list[dict[str, str]], Any]]:
+        """`answer_next` for a streaming handler: the page again each time a generative backend's draft grows, and
+        once more with the verified answer; with the extractive backend only that once, when it is ready. The answer
+        runs in its own thread, so a handler cancelled by Stop leaves it to finish and land nowhere."""
+        import gradio as gr
+
+        changes: queue.SimpleQueue[bool] = queue.SimpleQueue()  # False: a new draft; True: finished
+
+        def work() -> None:
+            try:
+                self._answer_turn(session, lambda: changes.put(False))
+            finally:
+                changes.put(True)
+
+        threading.Thread(target=work, name="answer", daemon=True).start()
+        finished = False
+        while not finished:
+            finished = changes.get()
+            while not finished and not changes.empty():  # drafts that came meanwhile: show only the latest
+                finished = changes.get()
+            yield session.messages(), gr.update(visible=session.busy())
+
+    def _answer_turn(self, session: ChatSession, on_change: Callable[[], None] | None) -> None:
+        """Answer the oldest waiting turn into the session; with `on_change`, keep its draft as it streams and call
+        `on_change` after each."""
         with session.answering:
             with session.lock:
                 turn = next((t for t in session.turns if t.state == "waiting"), None)
@@ -185,12 +259,21 @@ class ChatUI:
                     for t in done
                     for m in ({"role": "user", "content": t.question}, {"role": "assistant", "content": t.text})
                 ]
-            if turn is not None:
-                reply, text = self.reply(turn.question, past, turn.language)
+            if turn is None:
+                return
+
+            def draft(text: str) -> None:
                 with session.lock:
-                    if turn.state == "waiting":  # not stopped meanwhile
-                        turn.html, turn.text, turn.state = reply, text, "done"
-        return session.messages(), gr.update(visible=session.busy())
+                    if turn.state != "waiting":  # stopped meanwhile
+                        return
+                    turn.draft = text
+                if on_change is not None:
+                    on_change()
+
+            reply, text = self.reply(turn.question, past, turn.language, draft if on_change is not None else None)
+            with session.lock:
+                if turn.state == "waiting":  # not stopped meanwhile
+                    turn.html, turn.text, turn.state, turn.draft = reply, text, "done", ""
 
     def stop(self, session: ChatSession) -> tuple[list[dict[str, str]], Any]:
         """Stop every waiting question of the session (an answer already computing is dropped when it ends)."""

@@ -1,6 +1,11 @@
 """Optional generative backends (`openai:MODEL`, `ollama:MODEL`, `gguf:PATH`) behind the same
 verification gate as the extractive answerer: a claim survives only with a verbatim quote from
-a passage that was actually shown, and without numbers its quote does not hold."""
+a passage that was actually shown, and without numbers its quote does not hold.
+
+Streaming: inside `streaming_drafts(callback)` (the chat page sets it around one answer) the reply is read with
+the chat model's `.stream()`, and `callback` gets the draft so far, the claims' text as the tokens arrive (the
+reply is JSON, read while incomplete), before any of it is verified. Outside it the reply is read whole.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,9 @@ import json
 import logging
 import re
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +30,36 @@ from rag.settings import Settings
 log = logging.getLogger(__name__)
 _JSON = re.compile(r"\{.*\}", re.S)
 _NUMBER = re.compile(r"\d+")
+DraftCallback = Callable[[str], None]
+_DRAFTS: ContextVar[DraftCallback | None] = ContextVar("rag_llm_drafts", default=None)
+
+
+@contextmanager
+def streaming_drafts(callback: DraftCallback) -> Iterator[None]:
+    """Within this block (this thread or task), a generative answer streams: `callback(draft)` is called with the
+    unverified draft so far each time the model's tokens change it."""
+    token = _DRAFTS.set(callback)
+    try:
+        yield
+    finally:
+        _DRAFTS.reset(token)
+
+
+def draft_text(reply: str) -> str:
+    """What to show of an unfinished reply: the claims' texts written so far (one a line; the reply is JSON, parsed
+    while incomplete), or the reply itself when the model writes prose instead of JSON."""
+    from langchain_core.utils.json import parse_partial_json
+
+    if not reply.lstrip().startswith(("{", "`")):
+        return reply.strip()
+    m = re.search(r"\{.*", reply, re.S)
+    try:
+        data = parse_partial_json(m.group(0)) if m else None
+    except Exception:  # not JSON after all: nothing readable to show yet
+        return ""
+    claims = data.get("claims") if isinstance(data, dict) else None
+    texts = [str(c.get("text") or "").strip() for c in claims or [] if isinstance(c, dict)]
+    return "\n".join(t for t in texts if t)
 
 
 def make_chat_model(settings: Settings, kind: str, arg: str) -> Any:
@@ -101,12 +139,33 @@ def parse_claims(reply: str) -> list[dict[str, Any]]:
     return [c for c in claims or [] if isinstance(c, dict)]
 
 
+def _text(message: Any) -> str:
+    """A message's (or chunk's) text; content given as parts is kept as JSON, for `parse_claims`."""
+    content = getattr(message, "content", message)
+    return content if isinstance(content, str) else json.dumps(content)
+
+
 class LLMAnswerer:
     """Ask a chat model for claims with quotes, then keep only what verifies."""
 
     def __init__(self, settings: Settings, kind: str, arg: str, chat_model: Any = None) -> None:
         self.name = f"{kind}:{arg}"
         self.model = chat_model or make_chat_model(settings, kind, arg)
+
+    def reply(self, prompt: str, on_draft: DraftCallback | None = None) -> str:
+        """The model's whole reply; with `on_draft`, streamed (LangChain's `.stream()`), each changed draft passed
+        on as the tokens arrive."""
+        if on_draft is None:
+            return _text(self.model.invoke(prompt))
+        parts: list[str] = []
+        shown = ""
+        for chunk in self.model.stream(prompt):
+            parts.append(chunk.text if isinstance(chunk.text, str) else _text(chunk))
+            draft = draft_text("".join(parts))
+            if draft != shown:
+                shown = draft
+                on_draft(draft)
+        return "".join(parts)
 
     def answer(self, question: str, language: str, retrieved: list[Retrieved], store: Any) -> Answer | None:
         """A verified Answer, or None when nothing the model said survives the gate."""
@@ -115,14 +174,13 @@ class LLMAnswerer:
             "answer", question=question, passages=passages, language_name="Arabic" if language == "ar" else "English"
         )
         try:
-            reply = self.model.invoke(prompt)
+            text = self.reply(prompt, _DRAFTS.get())
         except Exception as exc:
             log.warning("%s failed (%s); falling back to the extractive answer", self.name, exc)
             return None
-        text = reply.content if hasattr(reply, "content") else str(reply)
         lines: list[str] = []
         citations: list[Citation] = []
-        for claim in parse_claims(text if isinstance(text, str) else json.dumps(text)):
+        for claim in parse_claims(text):
             quote, claim_text, pid = str(claim.get("quote", "")), str(claim.get("text", "")), claim.get("passage")
             if not isinstance(pid, int) or not 1 <= pid <= len(retrieved):
                 log.info("dropped a claim citing passage %r (out of range)", pid)

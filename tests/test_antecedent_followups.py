@@ -56,6 +56,7 @@ def test_asking_again_and_going_on():
     assert follow_up_kind("What about Uzbekistan?") == "asks_again"
     assert follow_up_kind("وماذا عن الهند؟") == "asks_again"
     assert follow_up_kind("ومن أي مادة صنعت؟") == "continues"  # the verb carries its subject
+    assert follow_up_kind("And when can I sign up?") == "continues"  # for what?
 
 
 def test_the_context_reaches_back_to_the_turn_that_stands_alone():

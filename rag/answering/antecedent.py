@@ -166,8 +166,10 @@ ELLIPTIC_WORDS = 1  # content words of a question that names (almost) nothing of
 
 
 FollowUp = Literal["points", "names_nothing", "asks_again", "continues"]
-CONTINUING_WORDS = 2  # content words of an Arabic question opening with "و" that still reads as a continuation
-_COPULA = re.compile(r"(?<![^\W\d_])(?:هو|هي|هم|هن|هما)(?![^\W\d_])")  # "ومن هو X": X is named, the subject
+CONTINUING_WORDS = 2  # content words of a question opening with "and" / "و" that still reads as a continuation
+# "ومن هو X", "And who is the X": a copula before a named subject; the question says what it asks about.
+_COPULA = re.compile(r"(?<![^\W\d_])(?:هو|هي|هم|هن|هما)(?![^\W\d_])|\b(?:is|are|was|were)\s+(?:the|a|an)\b", re.I)
+_AND_EN = re.compile(r"^\W*(?:and|also)\b", re.I)
 
 
 def follow_up_kind(question: str) -> FollowUp | None:
@@ -192,18 +194,21 @@ def follow_up_kind(question: str) -> FollowUp | None:
     own = len(tokens(question))
     if own <= ELLIPTIC_WORDS:
         return "names_nothing"
-    # "ومن أي مادة صنعت؟": an Arabic verb carries its subject ("صنعت", it was made), so a short question opening
-    # with "و" may lean on the last one without a pronoun word ("ومن هو المنسق الوطني؟" names its subject).
-    # Searched with the last one and alone, both kept. English names its subject: "And who is X?" stands alone.
+    # "ومن أي مادة صنعت؟" (an Arabic verb carries its subject: "it was made"), "And when can I sign up?" (for
+    # what?): a short question opening with "and" may lean on the last one without a pronoun word; one naming its
+    # subject after a copula ("And who is the national coordinator?", "ومن هو المنسق الوطني؟") stands alone.
+    # Searched with the last one and alone, both kept.
     if own <= CONTINUING_WORDS and _opens_with_and(q) and not _COPULA.search(q):
         return "continues"
     return None
 
 
 def _opens_with_and(question: str) -> bool:
-    """ "ومن ...", "وإلى متى ...": an Arabic question opening with a conjunction before a function word."""
+    """ "And ...", "ومن ...", "وإلى متى ...": the question opens with a conjunction (in Arabic, before a function
+    word: "وصل" is a verb)."""
     first = normalize(question).split(" ", 1)[0].strip("؟?!.,،")
-    return len(first) > 2 and first[0] in "وف" and (first[1:] in STOPWORDS or first[1:] in ("كم", "اي"))
+    clitic = len(first) > 2 and first[0] in "وف" and (first[1:] in STOPWORDS or first[1:] in ("كم", "اي"))
+    return clitic or bool(_AND_EN.search(question))
 
 
 def refers_back(question: str) -> bool:

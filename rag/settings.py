@@ -46,6 +46,13 @@ class Settings(BaseSettings):
         description="Questions the chat server answers at once (their question vectors encoded in one batch, each "
         "on one thread); the rest wait their turn in order.",
     )
+    ingest_nice: int = Field(
+        default=10,
+        ge=0,
+        le=19,
+        description="CPU niceness of `rag ingest` (0: normal priority), so a chat serving on the same machine keeps "
+        "its latency.",
+    )
     llm: str = Field(
         default="extractive",
         description="Answer backend: extractive | openai:MODEL | ollama:MODEL | gguf:PATH.",

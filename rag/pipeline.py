@@ -265,6 +265,8 @@ def candidates(asked: str, history: list | None, pipe: Pipeline) -> tuple[list[R
         retrieved = fuse_rankings([retrieved, own])
     else:
         retrieved = own_words_first(asked, retrieved, pipe.translations)
+    if follow_up_kind(asked) not in ("points", "names_nothing"):  # it names what it asks about: no topic to keep
+        return retrieved, stage_ms
     last = standard_arabic(previous[-1])
     earlier = [{"role": "user", "content": t} for t in previous[:-1][-FOLLOW_UP_TURNS:]]  # bounds the recursion
     before, _ = candidates(last, earlier, pipe)

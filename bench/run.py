@@ -81,6 +81,7 @@ def bench_answer(settings) -> None:
     """Warm answer() latency on the article alone and on the dev corpus (eleven documents), per stage."""
     import tempfile
 
+    from rag.batching import BLAS
     from rag.evaluate import _corpus_pipeline, _models, load_set
     from rag.pipeline import answer
 
@@ -97,6 +98,7 @@ def bench_answer(settings) -> None:
             pipe = _corpus_pipeline(ROOT / manifest, base, settings, Path(tmp))
             rows = [r for s in sets for r in load_set(ROOT / s)]
             answer("warm up", pipeline=pipe)
+            sections, widened, load = BLAS.sections, BLAS.widened, os.getloadavg()[0]
             stats: dict[str, dict[str, list[float]]] = {"ar": {}, "en": {}}
             for row in rows:
                 res = answer(row.question, pipeline=pipe)
@@ -110,6 +112,10 @@ def bench_answer(settings) -> None:
                     f"{med['dense_ms']:.1f} | {med['second_ms']:.1f} | {med['bm25_ms']:.1f} | {med['fusion_ms']:.2f} | "
                     f"{med.get('rerank_ms', 0):.1f} | {med['answering_ms']:.1f} |"
                 )
+            print(
+                f"(load average {load:.1f} -> {os.getloadavg()[0]:.1f}; e5 encodes on two BLAS threads: "
+                f"{BLAS.widened - widened} of {BLAS.sections - sections} BLAS sections, rag.batching.BlasThreads)"
+            )
 
 
 _PEAK = (

@@ -27,8 +27,9 @@ def _progress(total: int, label: str) -> Callable[[int], None]:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from rag.ingest import ingest
+    from rag.ingest import ingest, lower_priority
 
+    lower_priority(settings.ingest_nice)  # a chat serving on the same machine keeps its latency
     report = ingest(
         [Path(p) for p in args.paths] or None,
         settings,

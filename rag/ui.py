@@ -50,6 +50,15 @@ def build_app(ui: ChatUI) -> Any:
         handler.__annotations__ = {"request": gr.Request}  # gradio finds the parameter to fill by its type
         return handler
 
+    def per_tab_stream(fn: Callable[..., Any]) -> Callable[..., Any]:
+        """per_tab for a generator: gradio streams a handler only if the handler itself is a generator."""
+
+        def handler(request: Any, *inputs: Any) -> Any:
+            yield from fn(*inputs, ui.session(request))
+
+        handler.__annotations__ = {"request": gr.Request}
+        return handler
+
     with gr.Blocks(title="sco-chat") as app:
         gr.HTML(
             '<div id="title"><h1>sco-chat · <bdi>اسأل بالعربية أو بالإنجليزية</bdi> · Ask in Arabic or English</h1>'
@@ -118,7 +127,7 @@ def build_app(ui: ChatUI) -> Any:
         workers = ui.settings.answer_workers
         answers = [
             event.then(
-                per_tab(ui.answer_next),
+                per_tab_stream(ui.answer_stream),  # an LLM's tokens as they arrive; an extractive answer at once
                 [],
                 [chatbot, stop],
                 show_progress="hidden",

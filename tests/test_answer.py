@@ -156,4 +156,5 @@ def test_a_follow_up_with_words_of_its_own_is_also_searched_alone(fake_pipeline,
     assert asked == [f"{before} What about its anti-drug strategy?", "What about its anti-drug strategy?"]
     asked.clear()
     answer("And in which year?", history=history, pipeline=fake_pipeline)  # one word of its own: joined only
-    assert asked == [f"{before} And in which year?"]
+    # ...and the turn it refers to, alone: the document its answer quoted is the one "which year" asks about
+    assert asked == [f"{before} And in which year?", before]

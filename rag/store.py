@@ -428,22 +428,50 @@ class Store:
 
     def nearest_words(self, vectors: np.ndarray, k: int, script: str) -> list[list[tuple[str, float, float]]]:
         """For each vector, the k nearest vocabulary words of one script: (word, cosine similarity, the word's
-        hubness). A word with two vectors counts once, by the closer."""
+        hubness). A word with two vectors counts once, by the closer. Exact: one product with the script's word
+        matrix (read once per store generation); Chroma's filtered HNSW took 20-40 ms a query and missed true
+        neighbours for 1 word in 20."""
+        import numpy as np
+
         if not self.has_words(script):
             return []
-        res = self.vocab.query(
-            query_embeddings=vectors,
-            n_results=2 * k,
-            where={"script": script},
-            include=["documents", "distances", "metadatas"],
-        )
+        words, hubs, matrix = self.per_generation(f"vocab-matrix:{script}", lambda: self._vocab_matrix(script))
+        if not words:
+            return []
+        q = np.asarray(vectors, dtype=np.float32)
+        sims = (q / np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-12)) @ matrix.T
+        n = min(2 * k, len(words))
         out = []
-        for ws, ds, ms in zip(res["documents"] or [], res["distances"] or [], res["metadatas"] or [], strict=False):
+        for row in sims:
+            top = np.argpartition(-row, n - 1)[:n] if n < len(words) else np.arange(len(words))
             best: dict[str, tuple[str, float, float]] = {}
-            for w, d, m in zip(ws or [], ds or [], ms or [], strict=False):  # closest first
-                best.setdefault(w or "", (w or "", 1.0 - float(d), float((m or {}).get("hub", 0.0))))
+            for i in top[np.argsort(-row[top], kind="stable")]:  # closest first
+                best.setdefault(words[i], (words[i], float(row[i]), hubs[i]))
             out.append(list(best.values())[:k])
         return out
+
+    def _vocab_matrix(self, script: str) -> tuple[list[str], list[float], np.ndarray]:
+        """The vocabulary of one script: its words, their hubness and their unit vectors (rows)."""
+        import numpy as np
+
+        words: list[str] = []
+        hubs: list[float] = []
+        vecs: list[Any] = []
+        while True:
+            res = self.vocab.get(
+                where={"script": script},
+                include=["documents", "metadatas", "embeddings"],
+                limit=_PAGE,
+                offset=len(words),
+            )
+            words += [w or "" for w in res["documents"] or []]
+            hubs += [float((m or {}).get("hub", 0.0)) for m in res["metadatas"] or []]
+            vecs += list(res["embeddings"] if res["embeddings"] is not None else [])
+            if len(res["ids"]) < _PAGE:
+                break
+        matrix = np.asarray(vecs, dtype=np.float32).reshape(len(words), -1)
+        matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+        return words, hubs, matrix
 
     def mark_vocabulary(self, doc_id: str, version: str) -> None:
         """Record that a document's words are in the vocabulary."""

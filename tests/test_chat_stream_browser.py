@@ -5,17 +5,14 @@ import threading
 
 import pytest
 
-from tests.test_ui_browser import chromium, free_port, open_page, shots  # noqa: F401  (fixtures)
+from tests.test_ui_browser import chromium, open_page, serve_answers, shots  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(scope="module")
 def drafting_server(tmp_path_factory):
     from rag.answering import llm
-    from rag.chat import ChatUI
-    from rag.chat_render import words_of
     from rag.settings import Settings
-    from rag.ui import serve
-    from tests.test_ui import SOURCE, quoted
+    from tests.test_ui import quoted
 
     go = threading.Event()
 
@@ -28,17 +25,8 @@ def drafting_server(tmp_path_factory):
         return quoted(question)
 
     settings = Settings(store_dir=tmp_path_factory.mktemp("draft-store"), llm="openai:scripted")
-    ui = ChatUI(
-        settings,
-        drafting_answer,
-        lambda paths: None,
-        lambda: [{"id": "doc.txt", "title": "Title", "chunks": 2}],
-        lambda sid: SOURCE,
-        words_fn=lambda: words_of("what when where who ما متى"),
-    )
-    port = free_port()
-    app = serve(ui, settings, port=port, block=False)
-    yield f"http://127.0.0.1:{port}", go
+    url, app = serve_answers(drafting_answer, settings)
+    yield url, go
     go.set()
     app.close()
 

@@ -223,17 +223,34 @@ def test_browser_fast_questions_both_answered_with_indicator(server, chromium, s
     page.context.close()
 
 
+def serve_answers(answer_fn, settings):
+    """A chat page over one fake document whose answers come from `answer_fn`, served in this process: its url
+    and the app (close it when done)."""
+    from rag.chat import ChatUI
+    from rag.chat_render import words_of
+    from rag.ui import serve
+    from tests.test_ui import SOURCE
+
+    ui = ChatUI(
+        settings,
+        answer_fn,
+        lambda paths: None,
+        lambda: [{"id": "doc.txt", "title": "Title", "chunks": 2}],
+        lambda sid: SOURCE,
+        words_fn=lambda: words_of("what when where who ما متى"),
+    )
+    port = free_port()
+    return f"http://127.0.0.1:{port}", serve(ui, settings, port=port, block=False)
+
+
 @pytest.fixture(scope="module")
 def slow_server(tmp_path_factory):
     """The same page over a fake answer() that waits until the test lets it go, served in this process:
     waiting and Stop, without depending on how fast the machine is."""
     import threading
 
-    from rag.chat import ChatUI
-    from rag.chat_render import words_of
     from rag.settings import Settings
-    from rag.ui import serve
-    from tests.test_ui import SOURCE, quoted
+    from tests.test_ui import quoted
 
     release = threading.Event()
 
@@ -241,18 +258,8 @@ def slow_server(tmp_path_factory):
         release.wait(60)
         return quoted(question)
 
-    settings = Settings(store_dir=tmp_path_factory.mktemp("slow-store"))
-    ui = ChatUI(
-        settings,
-        held_answer,
-        lambda paths: None,
-        lambda: [{"id": "doc.txt", "title": "Title", "chunks": 2}],
-        lambda sid: SOURCE,
-        words_fn=lambda: words_of("what when where who ما متى"),
-    )
-    port = free_port()
-    app = serve(ui, settings, port=port, block=False)
-    yield f"http://127.0.0.1:{port}", release
+    url, app = serve_answers(held_answer, Settings(store_dir=tmp_path_factory.mktemp("slow-store")))
+    yield url, release
     release.set()
     app.close()
 

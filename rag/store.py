@@ -12,7 +12,7 @@ import logging
 import os
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlparse
@@ -113,6 +113,17 @@ def forget_clients() -> None:
 def _pages(meta: dict[str, Any]) -> list[int]:
     """A document's page starts, stored as "0,1830,3512" (Chroma metadata holds no lists)."""
     return [int(p) for p in str(meta.get("pages") or "").split(",") if p]
+
+
+def _paged(collection: Any, **query: Any) -> Iterator[dict[str, Any]]:
+    """A Chroma `get` read page by page (_PAGE rows at a time, below its batch limits)."""
+    offset = 0
+    while True:
+        res = collection.get(limit=_PAGE, offset=offset, **query)
+        yield res
+        offset += len(res["ids"])
+        if len(res["ids"]) < _PAGE:
+            return
 
 
 def _chunk_meta(c: Chunk) -> dict[str, Any]:
@@ -419,12 +430,12 @@ class Store:
 
     def vocabulary(self, script: str) -> list[str]:
         """Every vocabulary word of one script (paged; the bridge caches what it builds from it)."""
-        out: list[str] = []
-        while True:
-            res = self.vocab.get(where={"script": script}, include=["documents"], limit=_PAGE, offset=len(out))
-            out.extend(w or "" for w in res["documents"] or [])
-            if len(res["ids"]) < _PAGE:
-                return list(dict.fromkeys(out))  # a word with a folded vector is listed once
+        out = [
+            w or ""
+            for res in _paged(self.vocab, where={"script": script}, include=["documents"])
+            for w in res["documents"] or []
+        ]
+        return list(dict.fromkeys(out))  # a word with a folded vector is listed once
 
     def nearest_words(self, vectors: np.ndarray, k: int, script: str) -> list[list[tuple[str, float, float]]]:
         """For each vector, the k nearest vocabulary words of one script: (word, cosine similarity, the word's
@@ -457,18 +468,10 @@ class Store:
         words: list[str] = []
         hubs: list[float] = []
         vecs: list[Any] = []
-        while True:
-            res = self.vocab.get(
-                where={"script": script},
-                include=["documents", "metadatas", "embeddings"],
-                limit=_PAGE,
-                offset=len(words),
-            )
+        for res in _paged(self.vocab, where={"script": script}, include=["documents", "metadatas", "embeddings"]):
             words += [w or "" for w in res["documents"] or []]
             hubs += [float((m or {}).get("hub", 0.0)) for m in res["metadatas"] or []]
             vecs += list(res["embeddings"] if res["embeddings"] is not None else [])
-            if len(res["ids"]) < _PAGE:
-                break
         matrix = np.asarray(vecs, dtype=np.float32).reshape(len(words), -1)
         matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
         return words, hubs, matrix
@@ -532,17 +535,11 @@ class Store:
 
     def chunks_of(self, source: str) -> list[Chunk]:
         """Every chunk of one document (paged)."""
-        out: list[Chunk] = []
-        while True:
-            res = self.chunks.get(
-                where={"source": source}, include=["documents", "metadatas"], limit=_PAGE, offset=len(out)
-            )
-            out.extend(
-                _chunk(i, t or "", m or {})
-                for i, t, m in zip(res["ids"], res["documents"] or [], res["metadatas"] or [], strict=False)
-            )
-            if len(res["ids"]) < _PAGE:
-                return out
+        return [
+            _chunk(i, t or "", m or {})
+            for res in _paged(self.chunks, where={"source": source}, include=["documents", "metadatas"])
+            for i, t, m in zip(res["ids"], res["documents"] or [], res["metadatas"] or [], strict=False)
+        ]
 
     def get_chunks(self, ids: Sequence[str]) -> list[Chunk]:
         """Chunks by id, in the order given (missing ids are skipped)."""
@@ -614,10 +611,7 @@ class Store:
             ids: list[str] = []
             sources: list[str] = []
             vecs: list[Any] = []
-            while True:
-                res = collection.get(include=["embeddings", "metadatas"], limit=_PAGE, offset=len(ids))
-                if not res["ids"]:
-                    break
+            for res in _paged(collection, include=["embeddings", "metadatas"]):
                 ids += res["ids"]
                 sources += [str((m or {}).get("source", "")) for m in res["metadatas"] or []]
                 vecs += list(res["embeddings"] if res["embeddings"] is not None else [])

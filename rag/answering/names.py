@@ -53,8 +53,7 @@ _PLACE_EN = re.compile(rf"\b(?:{_PLACE_HEADS})\b")
 _JOINED_ORG = re.compile(rf"\s+(?:and|of|for|&)\s+(?:[A-Z][\w'-]*\s+){{0,4}}(?:{_ORG_HEADS})\b")
 _CAPITALISED = re.compile(r"[A-Z][a-z]+(?:[-'’][A-Za-z]+)*|[A-Z]{2,}[a-z]*")
 _MONTHS_DAYS = re.compile(
-    r"^(?:January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$"
+    rf"^(?:{'|'.join(AR_MONTHS.values())}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$"
 )
 
 

@@ -120,3 +120,12 @@ def fake_pipeline(isolated):
     pipe = Pipeline(isolated, embeddings=FakeEmbeddings(), second=None)
     pipe.ensure_corpus()
     return pipe
+
+
+@pytest.fixture
+def searched(fake_pipeline, monkeypatch):
+    """The queries `fake_pipeline`'s retriever is asked, in order (it still answers them)."""
+    asked: list[str] = []
+    real = fake_pipeline.retriever.retrieve_timed
+    monkeypatch.setattr(type(fake_pipeline.retriever), "retrieve_timed", lambda self, q: (asked.append(q), real(q))[1])
+    return asked

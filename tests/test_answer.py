@@ -146,10 +146,8 @@ def test_a_short_follow_up_puts_first_the_best_sentence_holding_its_own_word():
     assert own_words_first("ومتى؟", ranked, None) == ranked  # no word of its own: the order stays
 
 
-def test_a_follow_up_with_words_of_its_own_is_also_searched_alone(fake_pipeline, monkeypatch):
-    asked = []
-    real = fake_pipeline.retriever.retrieve_timed
-    monkeypatch.setattr(type(fake_pipeline.retriever), "retrieve_timed", lambda self, q: (asked.append(q), real(q))[1])
+def test_a_follow_up_with_words_of_its_own_is_also_searched_alone(fake_pipeline, searched):
+    asked = searched
     before = "What goals did Tokayev set for the chairmanship?"
     history = [{"role": "user", "content": before}, {"role": "assistant", "content": "..."}]
     answer("What about its anti-drug strategy?", history=history, pipeline=fake_pipeline)

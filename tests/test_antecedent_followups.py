@@ -91,10 +91,8 @@ def test_a_pointing_follow_up_keeps_to_the_document_of_the_last_answer():
     assert on_topic("When was it?", ranked, [_r("c.md", 1)]) == ranked  # nothing there: keep all
 
 
-def test_a_standalone_question_after_another_is_searched_alone(fake_pipeline, monkeypatch):
-    asked = []
-    real = fake_pipeline.retriever.retrieve_timed
-    monkeypatch.setattr(type(fake_pipeline.retriever), "retrieve_timed", lambda self, q: (asked.append(q), real(q))[1])
+def test_a_standalone_question_after_another_is_searched_alone(fake_pipeline, searched):
+    asked = searched
     before = "Which period does the anti-drug strategy cover?"
     history = [{"role": "user", "content": before}, {"role": "assistant", "content": "..."}]
     answer("And who is the national coordinator?", history=history, pipeline=fake_pipeline)

@@ -20,7 +20,7 @@ import re
 from typing import Literal
 
 from rag.answering.focus import Translator
-from rag.text import STOPWORDS, normalize, tokens
+from rag.text import STOPWORDS, normalize, strip_marks, tokens
 
 _WHY = re.compile(
     r"\bwhy\b|\bhow come\b|\bfor what reason\b|\bwhat (?:could|would|might|can|will|does|did) (?:make|cause|lead)\b"
@@ -176,8 +176,6 @@ def follow_up_kind(question: str) -> FollowUp | None:
     """How a question leans on the conversation before it: it points back at something it does not name, it names
     (almost) nothing of its own, it asks the last question again about something it names, or it goes on from it
     ("and" with few words of its own); None when it stands alone."""
-    from rag.text import strip_marks
-
     q = strip_marks(question)
     if _ASKS_AGAIN.search(q):
         return "asks_again"

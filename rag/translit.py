@@ -102,15 +102,29 @@ def name_phrases(question: str) -> list[list[str]]:
     return [p for p in out if any(not w.isupper() for w in p)]
 
 
+_ARTICLE = re.compile(r"^(?:[وفبك]?ال|لل)(?=\w{3})")  # the article, alone or after a clitic: "الجزري", "بالجزري"
+
+
+def name_forms(arabic: str) -> list[str]:
+    """An Arabic word, and without the article a name may carry in Arabic and not in English: "الجزري" is
+    "al-Jazari", whose capitalised word is "Jazari" (the article stays an option: "ألماتي" is "Almaty")."""
+    n = normalize(arabic)
+    bare = _ARTICLE.sub("", n)
+    return [n] if bare == n else [n, bare]
+
+
 class SkeletonIndex:
-    """Source words by consonant skeleton."""
+    """Source words by consonant skeleton (each also under its skeleton without the article, `name_forms`)."""
 
     def __init__(self, words: Iterable[str]) -> None:
         self.by_consonants: dict[str, set[str]] = {}
+        self._forms: dict[str, list[str]] = {}
         for w in words:
-            consonants = arabic_skeleton(w)[0]
-            if len(consonants) >= MIN_CONSONANTS:
-                self.by_consonants.setdefault(consonants, set()).add(w)
+            for form in name_forms(w):
+                consonants = arabic_skeleton(form)[0]
+                if len(consonants) >= MIN_CONSONANTS:
+                    self.by_consonants.setdefault(consonants, set()).add(w)
+                    self._forms.setdefault(w, []).append(form)
 
     def lookup(self, question: str, skip: Collection[str] = ()) -> list[str]:
         """Source words spelling the names of the question (except names in `skip`, casefolded)."""
@@ -118,7 +132,8 @@ class SkeletonIndex:
 
     def spellings(self, name: str) -> list[str]:
         """Source words spelling one Latin name."""
-        return sorted(w for w in self.by_consonants.get(latin_skeleton(name)[0], ()) if same_name(name, w))
+        found = self.by_consonants.get(latin_skeleton(name)[0], ())
+        return sorted(w for w in found if any(same_name(name, form) for form in self._forms[w]))
 
 
 # Writing a name in the other script, for a reader who cannot read the source's (the answer's lead line). Arabic

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.translit import SkeletonIndex, name_phrases, name_words, same_name
+from rag.translit import SkeletonIndex, name_forms, name_phrases, name_words, same_name
 
 
 @pytest.mark.parametrize(
@@ -48,6 +48,14 @@ def test_index_finds_source_words_and_skips_names_already_translated():
     assert index.lookup("Who is Murat Mukushev?") == ["مراد", "موكوشيف"]
     assert index.lookup("Who is Murat Mukushev?", skip={"murat"}) == ["موكوشيف"]
     assert index.lookup("Where is Almaty?") == ["ألماتي"]
+
+
+def test_a_name_written_with_the_article_in_arabic_is_found_without_it():
+    # "al-Jazari": the question's name word is "Jazari", the source writes "الجزري" (and "بالجزري" after a clitic)
+    index = SkeletonIndex(["الجزري", "بالجزري", "ألماتي", "الجزيرة", "جزر"])
+    assert index.spellings("Jazari") == ["الجزري", "بالجزري"]
+    assert index.spellings("Almaty") == ["ألماتي"]  # an "al" that belongs to the name still matches
+    assert name_forms("الجزري") == ["الجزري", "جزري"] and name_forms("جزر") == ["جزر"]
 
 
 def test_name_phrases_are_runs_of_capitalised_words_holding_a_name():

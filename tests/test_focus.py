@@ -946,3 +946,29 @@ def test_which_noun_questions_prefer_a_close_sentence_naming_the_noun():
     assert choose_evidence("على ماذا تركز كازاخستان؟", _retrieved(texts)).picked[0].chunk.text == texts[0]
     far = [texts[0], texts[2], "تعاون اقتصادي", texts[1]]
     assert choose_evidence("ما الجرائم التي تركز عليها الرئاسة؟", _retrieved(far)).picked[0].chunk.text == texts[0]
+
+
+def test_a_decade_is_a_time_the_sources_can_name():
+    # "the 1980s" is satisfied by "الثمانينيات" and by any year of the decade, not only by "1980"
+    assert missing_names("How much power did it take in the 1980s?", ["في ثمانينيات القرن الماضي كان يتطلب 15"]) == []
+    assert missing_names("What happened in the 1980s?", ["In 1987 it opened."]) == []
+    assert missing_names("What happened in the 1980s?", ["In 2022 it opened."]) == [("1980-1989", "1980-1989")]
+    # a range asked about is said when any of its years is; "the twenties" are the 1920s
+    assert missing_names("What happens in 2019 and 2025-2027?", ["in 2026"]) == [("2019", "2019")]
+    assert missing_names("ماذا حدث في عام 2022؟", ["في عشرينيات القرن العشرين"]) == [("2022", "2022")]
+
+
+def test_a_decade_answers_a_when_question():
+    ev = choose_evidence(
+        "When did the first membranes appear?",
+        _retrieved(["It was revised on 3 September 2026.", "وفي السبعينيات ظهرت أول أغشية تجارية"])[1:],
+    )
+    assert ev.short == "السبعينيات"
+
+
+def test_the_calendar_era_is_no_birth():
+    focus = asked_attribute("When was she born?")
+    assert focus is not None and focus.name == "date of birth"
+    assert not mentions(focus, "أصبحت العاصمة في القرن الثالث الميلادي")
+    assert not mentions(focus, "وقد بني سنة 836 للميلاد")
+    assert mentions(focus, "وكان تاريخ ميلاده عام 1136") and mentions(focus, "ولد في آمد")

@@ -21,3 +21,9 @@ def test_the_lead_line_of_an_english_answer_from_an_arabic_quote_reads_in_englis
     assert (
         text.splitlines()[0] == "Answer: 3.4 million dollars (\u20683.4 مليون دولار\u2069) [1]"
     )  # isolated: test_lead
+
+
+def test_a_decade_is_read_out_in_the_askers_language():
+    assert in_language("السبعينيات", "en") == "the 1970s (السبعينيات)"
+    assert in_language("the 1980s", "ar") == "الثمانينيات (the 1980s)"
+    assert in_language("2010s", "ar") == "2010s"  # no Arabic word for it: shown as written

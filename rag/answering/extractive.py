@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from rag.answering.antecedent import asked_noun_words, goes_on_about, in_arabic, needs_antecedent, question_stems
 from rag.answering.focus import (
+    DECADE,
     YEAR,
     Translator,
     asked_attribute,
@@ -79,6 +80,7 @@ _DATE_PATTERNS = [
     re.compile(rf"\b{YEAR}\b"),
     # any year of history: "in 670", "عام 1057" (a three- or four-digit number after a word for year or "in")
     re.compile(r"(?:(?<![^\W\d_])(?:عام|سنة|سنه|في)\s+|\b(?:in|year|since|by)\s+)\d{3,4}(?!\d)", re.I),
+    re.compile(DECADE, re.I),  # "the 1970s", "السبعينيات"
 ]
 # A length of time: a number or a dual with a unit of time, or a unit after "لمدة"; also a year range.
 _DURATION = re.compile(

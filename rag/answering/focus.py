@@ -271,7 +271,7 @@ ATTRIBUTES = [
         "date of birth",
         "تاريخ الميلاد",
         rf"\bborn\b|\bbirth|{_AR_PRE}(?:ولد|مولد|ميلاد)",
-        r"ولد|مولد|ميلاد|\bborn\b|birth",
+        r"ولد|مولد|(?<!لل)ميلاد(?!ي)|\bborn\b|birth",  # not the era: "836 للميلاد", "القرن الثالث الميلادي"
     ),
     _focus(
         "family",
@@ -457,13 +457,59 @@ _YEAR = re.compile(rf"(?<!\d)({YEAR})(?!\d)")
 _RANGE = re.compile(rf"(?<!\d)({YEAR})\s*(?:-|–|الي|to|until)\s*({YEAR})(?!\d)")
 
 
+# A decade: "the 1980s", "the eighties", "الثمانينيات" (a decade named by its tens is the 20th century's: "عشرينيات
+# القرن العشرين"; the 2020s are written in digits).
+_TENS = [
+    ("twenties", "عشرين"), ("thirties", "ثلاثين"), ("forties", "اربعين"), ("fifties", "خمسين"), ("sixties", "ستين"),
+    ("seventies", "سبعين"), ("eighties", "ثمانين"), ("nineties", "تسعين"),
+]  # fmt: skip
+DECADE = (
+    r"(?<!\d)(?:1[89]|20)\d0s\b|\bthe (?:" + "|".join(en for en, _ in _TENS) + r")\b"
+    r"|(?<![^\W\d_])(?:ال)?(?:"
+    + "|".join(ar.replace("ا", "[اأ]", 1) if ar[0] == "ا" else ar for _, ar in _TENS)
+    + r")(?:يات|ات)(?![^\W\d_])"
+)
+_DECADE = re.compile(DECADE)
+
+
+def _decades(text: str) -> list[set[int]]:
+    """The years of each decade a normalised text names."""
+    out = []
+    for m in _DECADE.finditer(text):
+        word = m.group()
+        if word[0].isdigit():
+            out.append(set(range(int(word[:4]), int(word[:4]) + 10)))
+            continue
+        tens = next(i for i, (en, ar) in enumerate(_TENS, start=2) if en in word or ar in normalize(word))
+        out.append(set(range(1900 + 10 * tens, 1910 + 10 * tens)))
+    return out
+
+
+def decade_in(value: str, language: str) -> str | None:
+    """A value that is one decade ("السبعينيات", "the 1970s"), named in `language` ("the 1970s", "السبعينيات");
+    None for anything else (and for decades Arabic has no word for)."""
+    m = _DECADE.fullmatch(re.sub(r"^(?:في|in)\s+(?=\S)|^the (?=\d)", "", normalize(value)).strip())
+    if not m:
+        return None
+    start = min(_decades(m.group())[0])
+    if language == "en":
+        return f"the {start}s"
+    tens = (start % 100) // 10
+    return f"ال{_TENS[tens - 2][1]}يات" if 2 <= tens <= 9 and start < 2000 else None
+
+
+def _year_groups(text: str) -> list[set[int]]:
+    """What a normalised text says of time, each a set of years: a year, a range ("2025-2027"), a decade."""
+    decades = _decades(text)
+    text = _DECADE.sub(" ", text)  # "1980s" is no year 1980
+    ranges = [set(range(int(a), int(b) + 1)) for a, b in _RANGE.findall(text) if 0 <= int(b) - int(a) <= 50]
+    text = _RANGE.sub(lambda m: " " if 0 <= int(m[2]) - int(m[1]) <= 50 else m[0], text)
+    return [{int(y)} for y in _YEAR.findall(text)] + ranges + decades
+
+
 def _years(text: str) -> set[int]:
-    """Years a normalised text mentions, counting every year inside a range ("2025-2027" holds 2026)."""
-    years = {int(y) for y in _YEAR.findall(text)}
-    for a, b in _RANGE.findall(text):
-        if 0 <= int(b) - int(a) <= 50:
-            years.update(range(int(a), int(b) + 1))
-    return years
+    """Years a normalised text mentions, counting every year inside a range ("2025-2027" holds 2026) or a decade."""
+    return set().union(*_year_groups(text))
 
 
 _MONTHS = [
@@ -546,7 +592,15 @@ def missing_names(question: str, texts: list[str]) -> list[tuple[str, str]]:
     q = normalize(question)
     hay = normalize(" ".join(texts))
     missing = [(name, name_ar) for name, name_ar, pat in COUNTRIES if pat.search(q) and not pat.search(hay)]
-    return missing + [(str(y), str(y)) for y in sorted(_years(q) - _years(hay))]
+    said = _years(hay)
+    unsaid = [g for g in _year_groups(q) if not g & said]  # a range or a decade: any of its years will do
+    return missing + [_period(g) for g in unsaid]
+
+
+def _period(years: set[int]) -> tuple[str, str]:
+    """A year, range or decade, as an abstention names it (English, Arabic)."""
+    span = str(min(years)) if len(years) == 1 else f"{min(years)}-{max(years)}"
+    return span, span
 
 
 # Whose words or views a question asks about: "what did Putin say", "the Chinese president's position",

@@ -95,5 +95,7 @@ def in_language(value: str, language: str) -> str:
     arabic = is_arabic_script(value)
     if (language == "ar") == arabic or not re.search(r"[^\W\d_]|[$%]", value):
         return value
-    read = _arabic(value) if language == "ar" else _english(value)
+    from rag.answering.focus import decade_in
+
+    read = decade_in(value, language) or (_arabic(value) if language == "ar" else _english(value))
     return f"{read} ({value})" if read and read != value else value

@@ -94,7 +94,7 @@ def name_phrases(question: str) -> list[list[str]]:
     out: list[list[str]] = []
     last_end = -10
     for start, end, w in _capitalised(question):
-        if out and question[last_end:start].strip(" -") == "":
+        if out and _PARTICLE.fullmatch(question[last_end:start]):
             out[-1].append(w)
         else:
             out.append([w])
@@ -111,6 +111,11 @@ def name_forms(arabic: str) -> list[str]:
     n = normalize(arabic)
     bare = _ARTICLE.sub("", n)
     return [n] if bare == n else [n, bare]
+
+
+# What may stand between the words of one name: a space or hyphen, and the particles of Arabic names written in
+# English ("Ras al-Safa", "Ibn al-Razzaz", "Omar bin Abdulaziz").
+_PARTICLE = re.compile(r"[ -]*(?:(?:al|el|bin|ibn|bint|abu|abd)[ -]+)*", re.I)
 
 
 class SkeletonIndex:

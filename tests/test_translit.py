@@ -66,3 +66,7 @@ def test_name_phrases_are_runs_of_capitalised_words_holding_a_name():
     assert name_phrases("Golden Horde symposium: where?") == [["Golden", "Horde"]]
     assert name_phrases("What did Vladimir Putin say?") == [["Vladimir", "Putin"]]
     assert name_phrases("What is the Secretary-General's salary?") == [["Secretary", "General"]]
+    # the particles of Arabic names join their words; "and" does not
+    assert name_phrases("Trouble at the Ras al-Safa plant?") == [["Ras", "Safa"]]
+    assert name_phrases("Who was Ismail ibn al-Razzaz?") == [["Ismail", "Razzaz"]]
+    assert name_phrases("Did Tokayev and Putin meet?") == [["Tokayev"], ["Putin"]]

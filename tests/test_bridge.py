@@ -236,3 +236,22 @@ def test_translations_must_be_closer_than_either_words_usual_neighbours():
     assert bridge.pick_translations(charter) == ["ميثاق"]
     assert bridge.pick_translations([("قريب", 0.55, 0.1)]) == []  # below THRESHOLD however rare
     assert bridge.pick_translations([]) == []
+
+
+class FailingSecond(FakeSecond):
+    """A second encoder that breaks: ingestion's background pass must not swallow it."""
+
+    def encode(self, texts):
+        raise RuntimeError("USE broke")
+
+
+def test_a_failure_beside_e5_reaches_the_caller_and_the_next_run_finishes(isolated):
+    # the second encoder and the vocabulary run in a thread beside e5 (rag.ingest._when_idle): its error is raised
+    # by ingest, the document stays marked incomplete, and the next run completes it
+    with pytest.raises(RuntimeError, match="USE broke"):
+        ingest(None, isolated, embeddings=FakeEmbeddings(), second=FailingSecond())
+    store = Store(isolated)
+    assert [m.get("complete") for m in store.document_meta().values()] == [False]
+    report = ingest(None, isolated, store=store, embeddings=FakeEmbeddings(), second=FakeSecond())
+    assert report.documents == 1 and store.vocab.count() > 0
+    assert [m.get("complete") for m in store.document_meta().values()] == [True]

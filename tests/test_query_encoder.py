@@ -130,3 +130,19 @@ def test_the_retriever_is_still_a_langchain_retriever_on_demand(fake_pipeline):
     docs = fake_pipeline.retriever.as_langchain().invoke("مركز أستانا المالي الدولي")
     assert docs and docs[0].metadata["retrieved"].chunk.text == docs[0].page_content
     assert [d.id for d in docs] == [r.chunk.id for r in fake_pipeline.retriever.retrieve("مركز أستانا المالي الدولي")]
+
+
+@pytest.mark.real
+def test_use_ingestion_batches_match_question_sized_calls(tmp_path):
+    # a batch of WIDE_BATCH texts or more runs the package's pass in slices, asking the BLAS arbiter for two threads
+    from rag.batching import BLAS
+    from rag.embeddings import WIDE_BATCH, SecondEncoder
+
+    use = SecondEncoder(tmp_path)
+    texts = [f"{t} {i}" for i in range(WIDE_BATCH // len(TEXTS) + 2) for t in TEXTS][: WIDE_BATCH + 7]
+    sections = BLAS.sections
+    together = use.encode(texts)
+    assert BLAS.sections - sections == 2  # two slices, each its own section
+    one_by_one = np.concatenate([use.encode([t]) for t in texts])
+    assert together.shape == (len(texts), 512)
+    assert np.allclose(together, one_by_one, atol=1e-5)

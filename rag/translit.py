@@ -123,13 +123,11 @@ class SkeletonIndex:
 
     def __init__(self, words: Iterable[str]) -> None:
         self.by_consonants: dict[str, set[str]] = {}
-        self._forms: dict[str, list[str]] = {}
         for w in words:
             for form in name_forms(w):
                 consonants = arabic_skeleton(form)[0]
                 if len(consonants) >= MIN_CONSONANTS:
                     self.by_consonants.setdefault(consonants, set()).add(w)
-                    self._forms.setdefault(w, []).append(form)
 
     def lookup(self, question: str, skip: Collection[str] = ()) -> list[str]:
         """Source words spelling the names of the question (except names in `skip`, casefolded)."""
@@ -138,7 +136,7 @@ class SkeletonIndex:
     def spellings(self, name: str) -> list[str]:
         """Source words spelling one Latin name."""
         found = self.by_consonants.get(latin_skeleton(name)[0], ())
-        return sorted(w for w in found if any(same_name(name, form) for form in self._forms[w]))
+        return sorted(w for w in found if any(same_name(name, form) for form in name_forms(w)))
 
 
 # Writing a name in the other script, for a reader who cannot read the source's (the answer's lead line). Arabic

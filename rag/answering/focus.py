@@ -472,17 +472,12 @@ DECADE = (
 _DECADE = re.compile(DECADE)
 
 
-def _decades(text: str) -> list[set[int]]:
-    """The years of each decade a normalised text names."""
-    out = []
-    for m in _DECADE.finditer(text):
-        word = m.group()
-        if word[0].isdigit():
-            out.append(set(range(int(word[:4]), int(word[:4]) + 10)))
-            continue
-        tens = next(i for i, (en, ar) in enumerate(_TENS, start=2) if en in word or ar in normalize(word))
-        out.append(set(range(1900 + 10 * tens, 1910 + 10 * tens)))
-    return out
+def _decade_years(word: str) -> set[int]:
+    """The years of one decade as a normalised text writes it ("1980s", "the eighties", "الثمانينيات")."""
+    if word[0].isdigit():
+        return set(range(int(word[:4]), int(word[:4]) + 10))
+    tens = next(i for i, (en, ar) in enumerate(_TENS, start=2) if en in word or ar in word)
+    return set(range(1900 + 10 * tens, 1910 + 10 * tens))
 
 
 def decade_in(value: str, language: str) -> str | None:
@@ -491,7 +486,7 @@ def decade_in(value: str, language: str) -> str | None:
     m = _DECADE.fullmatch(re.sub(r"^(?:في|in)\s+(?=\S)|^the (?=\d)", "", normalize(value)).strip())
     if not m:
         return None
-    start = min(_decades(m.group())[0])
+    start = min(_decade_years(m.group()))
     if language == "en":
         return f"the {start}s"
     tens = (start % 100) // 10
@@ -500,10 +495,21 @@ def decade_in(value: str, language: str) -> str | None:
 
 def _year_groups(text: str) -> list[set[int]]:
     """What a normalised text says of time, each a set of years: a year, a range ("2025-2027"), a decade."""
-    decades = _decades(text)
-    text = _DECADE.sub(" ", text)  # "1980s" is no year 1980
-    ranges = [set(range(int(a), int(b) + 1)) for a, b in _RANGE.findall(text) if 0 <= int(b) - int(a) <= 50]
-    text = _RANGE.sub(lambda m: " " if 0 <= int(m[2]) - int(m[1]) <= 50 else m[0], text)
+    decades: list[set[int]] = []
+    ranges: list[set[int]] = []
+
+    def decade(m: re.Match[str]) -> str:
+        decades.append(_decade_years(m[0]))
+        return " "  # "1980s" is no year 1980
+
+    def span(m: re.Match[str]) -> str:
+        first, last = int(m[1]), int(m[2])
+        if not 0 <= last - first <= 50:
+            return m[0]
+        ranges.append(set(range(first, last + 1)))
+        return " "
+
+    text = _RANGE.sub(span, _DECADE.sub(decade, text))
     return [{int(y)} for y in _YEAR.findall(text)] + ranges + decades
 
 

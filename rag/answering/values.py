@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from rag.answering.focus import decade_in
 from rag.text import is_arabic_script, normalize
 
 # The months, Arabic as normalize() writes them.
@@ -95,7 +96,5 @@ def in_language(value: str, language: str) -> str:
     arabic = is_arabic_script(value)
     if (language == "ar") == arabic or not re.search(r"[^\W\d_]|[$%]", value):
         return value
-    from rag.answering.focus import decade_in
-
     read = decade_in(value, language) or (_arabic(value) if language == "ar" else _english(value))
     return f"{read} ({value})" if read and read != value else value
